@@ -1,0 +1,64 @@
+-- keel's first schema: the organisation, its people, sessions, login throttling and audit.
+-- Ids are UUIDv7 made in Rust (16-byte BLOBs here, uuid in PostgreSQL); times are UTC made
+-- in Rust, microsecond precision. Keep this file and ../postgres/0001_init.sql in step.
+
+CREATE TABLE organisation (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),  -- one organisation per database
+    name           TEXT NOT NULL,
+    default_locale TEXT NOT NULL,
+    created_at     TEXT NOT NULL
+);
+
+CREATE TABLE departments (
+    id         BLOB PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE people (
+    id            BLOB PRIMARY KEY,
+    name          TEXT NOT NULL,
+    name_en       TEXT,
+    email         TEXT UNIQUE,          -- lower-cased; NULL for people who never log in
+    title         TEXT,
+    department_id BLOB REFERENCES departments(id),
+    manager_id    BLOB REFERENCES people(id),
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'director', 'manager', 'member')),
+    is_hr         BOOLEAN NOT NULL DEFAULT FALSE,
+    active        BOOLEAN NOT NULL DEFAULT TRUE,
+    locale        TEXT,
+    hire_date     TEXT,
+    password_hash TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+CREATE INDEX people_manager ON people (manager_id);
+
+CREATE TABLE sessions (
+    token_hash   BLOB PRIMARY KEY,      -- SHA-256 of the cookie value, never the value itself
+    person_id    BLOB NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    csrf_token   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+);
+CREATE INDEX sessions_person ON sessions (person_id);
+
+-- Failed logins per key ('email:...' or 'ip:...') in the database, so that throttling holds
+-- across several app servers.
+CREATE TABLE login_failures (
+    key          TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL,
+    window_start TEXT NOT NULL
+);
+
+CREATE TABLE audit_log (
+    id        BLOB PRIMARY KEY,
+    actor_id  BLOB REFERENCES people(id),
+    action    TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    entity_id BLOB,
+    summary   TEXT NOT NULL,
+    at        TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);

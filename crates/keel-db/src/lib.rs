@@ -1,0 +1,59 @@
+//! keel's storage: one [`Db`] handle over SQLite or PostgreSQL.
+//!
+//! Queries are written once with `$1..$N` placeholders and run on either backend through
+//! [`with_pool!`] / [`with_tx!`]; backend-specific SQL is kept beside the query that needs it, behind `db.backend()`.
+
+pub mod audit;
+mod backup;
+mod connect;
+mod error;
+mod migrate;
+pub mod people;
+pub mod sessions;
+pub mod setup;
+mod tx;
+
+pub use connect::{Backend, DbConfig, PoolStats, redact_url};
+pub use error::DbError;
+pub use migrate::{MigrationReport, SCHEMA_VERSION};
+pub use tx::Tx;
+
+use sqlx::{PgPool, SqlitePool};
+
+/// A pool of connections to keel's database, on one of the two supported backends.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of `$db`; the body is compiled once per
+/// backend, so one query text and one `FromRow` struct serve both.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Like [`with_pool!`] for a write transaction: `$conn` is the transaction's connection.
+#[macro_export]
+macro_rules! with_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::Tx::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+pub type Result<T, E = DbError> = std::result::Result<T, E>;

@@ -1,0 +1,107 @@
+//! Embedded migrations, one file per backend per version, applied by sqlx's migrator (which
+//! takes an advisory lock on PostgreSQL, so several servers starting at once are safe).
+
+use crate::{Db, DbError, Result};
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{MigrateError, Migration, MigrationType, Migrator};
+
+struct Embedded {
+    version: i64,
+    description: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Embedded] = &[Embedded {
+    version: 1,
+    description: "init",
+    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+    postgres: include_str!("../migrations/postgres/0001_init.sql"),
+}];
+
+/// The newest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Schema version before and after.
+    pub from: i64,
+    pub to: i64,
+}
+
+impl Db {
+    /// Brings the schema to [`SCHEMA_VERSION`]. Refuses, before touching anything, a database
+    /// whose schema is newer than this build; re-running on a current schema changes nothing.
+    pub async fn migrate(&self) -> Result<MigrationReport> {
+        let from = self.schema_version().await?;
+        if from > SCHEMA_VERSION {
+            return Err(DbError::SchemaTooNew {
+                found: from,
+                known: SCHEMA_VERSION,
+            });
+        }
+        let migrator = self.migrator();
+        let run = crate::with_pool!(self, p => migrator.run(p).await);
+        run.map_err(|e| match e {
+            MigrateError::VersionMismatch(v) => DbError::SchemaMismatch(v),
+            MigrateError::VersionMissing(v) => DbError::SchemaTooNew {
+                found: v,
+                known: SCHEMA_VERSION,
+            },
+            MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => DbError::Sqlx(e),
+            other => DbError::Unsupported(other.to_string()),
+        })?;
+        Ok(MigrationReport {
+            from,
+            to: self.schema_version().await?,
+        })
+    }
+
+    /// The highest applied migration, 0 for an empty database.
+    pub async fn schema_version(&self) -> Result<i64> {
+        let exists: bool = match self {
+            Db::Sqlite(p) => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) > 0 FROM sqlite_master \
+                 WHERE type = 'table' AND name = '_sqlx_migrations'",
+                )
+                .fetch_one(p)
+                .await?
+            }
+            Db::Postgres(p) => {
+                sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+                    .fetch_one(p)
+                    .await?
+            }
+        };
+        if !exists {
+            return Ok(0);
+        }
+        let v: Option<i64> = crate::with_pool!(self, p => {
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(p)
+                .await?
+        });
+        Ok(v.unwrap_or(0))
+    }
+
+    fn migrator(&self) -> Migrator {
+        let migrations = MIGRATIONS
+            .iter()
+            .map(|m| {
+                let sql = match self {
+                    Db::Sqlite(_) => m.sqlite,
+                    Db::Postgres(_) => m.postgres,
+                };
+                Migration::new(
+                    m.version,
+                    m.description.into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect();
+        Migrator::with_migrations(migrations)
+    }
+}

@@ -1,0 +1,140 @@
+//! Web sessions and login throttling live in the database, so any app server can serve any
+//! request. Only a SHA-256 of each session token is stored.
+//!
+//! Timestamps compare correctly as text on SQLite too: sqlx writes `DateTime<Utc>` as RFC 3339
+//! with 0, 3, 6 or 9 fraction digits and `+00:00`, whose byte order is time order.
+
+use crate::{Db, Result, with_pool};
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+/// The person behind a live session.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionUser {
+    pub person_id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub is_hr: bool,
+    pub locale: Option<String>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+impl Db {
+    pub async fn create_session(
+        &self,
+        token_hash: &[u8],
+        person_id: Uuid,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        with_pool!(self, p => {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, \
+                 last_seen_at, expires_at) VALUES ($1, $2, '', $3, $3, $4)",
+            )
+            .bind(token_hash)
+            .bind(person_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The session's person, if the session exists, has not passed its absolute expiry, has
+    /// been used within `idle`, and its person is still active.
+    pub async fn session_user(
+        &self,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+        idle: Duration,
+    ) -> Result<Option<SessionUser>> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, SessionUser>(
+                "SELECT p.id AS person_id, p.name, p.email, p.role, p.is_hr, p.locale, \
+                        s.last_seen_at \
+                 FROM sessions s JOIN people p ON p.id = s.person_id \
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 \
+                   AND p.active",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .bind(now - idle)
+            .fetch_optional(p)
+            .await?
+        }))
+    }
+
+    /// Marks the session used now (callers do this at most once a minute per session).
+    pub async fn touch_session(&self, token_hash: &[u8], now: DateTime<Utc>) -> Result<()> {
+        with_pool!(self, p => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+                .bind(token_hash)
+                .bind(now)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, token_hash: &[u8]) -> Result<()> {
+        with_pool!(self, p => {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Failed logins recorded for `key` since `since`.
+    pub async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
+        let n: Option<i32> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT failures FROM login_failures WHERE key = $1 AND window_start > $2",
+            )
+            .bind(key)
+            .bind(since)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(n.unwrap_or(0).into())
+    }
+
+    /// Counts one more failure for `key`; a window that began before `since` starts over.
+    pub async fn record_login_failure(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<()> {
+        with_pool!(self, p => {
+            sqlx::query(
+                "INSERT INTO login_failures (key, failures, window_start) VALUES ($1, 1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                   failures = CASE WHEN login_failures.window_start > $3 \
+                                   THEN login_failures.failures + 1 ELSE 1 END, \
+                   window_start = CASE WHEN login_failures.window_start > $3 \
+                                       THEN login_failures.window_start ELSE $2 END",
+            )
+            .bind(key)
+            .bind(now)
+            .bind(since)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        with_pool!(self, p => {
+            sqlx::query("DELETE FROM login_failures WHERE key = $1")
+                .bind(key)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,4 @@
+//! keel's domain: pure types and rules, no I/O. Every other crate depends on this one.
+
+pub mod ids;
+pub mod time;

@@ -1,0 +1,156 @@
+//! keel speaks Chinese (zh-CN) and English. Every user-facing string is a Fluent message in
+//! `locales/<lang>/main.ftl`; a test keeps the two files' keys identical.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "zh-CN",
+        // Fluent's isolation marks would leak invisible characters into HTML and CSV.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static ZH_CN: LanguageIdentifier = langid!("zh-CN");
+static EN: LanguageIdentifier = langid!("en");
+
+/// A language keel speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Locale {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
+
+    /// The BCP 47 tag, as stored in settings and sent in `lang` attributes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// The language's own name, for the language switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "中文",
+            Locale::En => "English",
+        }
+    }
+
+    /// Parses a stored or requested tag: any `zh*` is Chinese, any `en*` English.
+    pub fn parse(tag: &str) -> Option<Locale> {
+        let tag = tag.trim().to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            Some(Locale::ZhCn)
+        } else if tag.starts_with("en") {
+            Some(Locale::En)
+        } else {
+            None
+        }
+    }
+
+    /// The best match for an `Accept-Language` header, by quality value; `None` when the
+    /// header names neither language.
+    pub fn negotiate(accept_language: &str) -> Option<Locale> {
+        let mut best: Option<(f32, Locale)> = None;
+        for part in accept_language.split(',') {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("");
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(l) = Locale::parse(tag) {
+                if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, l));
+                }
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Locale::ZhCn => &ZH_CN,
+            Locale::En => &EN,
+        }
+    }
+
+    /// The message `key` in this language.
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
+    }
+
+    /// The message `key` with named arguments, e.g. `l.t_args("greeting", &[("name", "王")])`.
+    pub fn t_args(self, key: &str, args: &[(&'static str, &str)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.to_string())))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(src: &str) -> BTreeSet<String> {
+        src.lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn both_languages_have_exactly_the_same_keys() {
+        let zh = keys(include_str!("../locales/zh-CN/main.ftl"));
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        assert!(!zh.is_empty());
+        let only_zh: Vec<_> = zh.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&zh).collect();
+        assert!(only_zh.is_empty(), "missing in en: {only_zh:?}");
+        assert!(only_en.is_empty(), "missing in zh-CN: {only_en:?}");
+    }
+
+    #[test]
+    fn every_key_translates_in_both_languages() {
+        for key in keys(include_str!("../locales/en/main.ftl")) {
+            for l in Locale::ALL {
+                let s = l.t(&key);
+                assert!(
+                    !s.is_empty() && !s.contains("Unknown localization"),
+                    "{key} in {l:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_known_language() {
+        assert_eq!(Locale::negotiate("en-US,en;q=0.9"), Some(Locale::En));
+        assert_eq!(
+            Locale::negotiate("fr, en;q=0.5, zh-CN;q=0.8"),
+            Some(Locale::ZhCn)
+        );
+        assert_eq!(Locale::negotiate("zh-TW"), Some(Locale::ZhCn));
+        assert_eq!(Locale::negotiate("de, fr"), None);
+        assert_eq!(Locale::negotiate("en;q=0"), None);
+    }
+
+    #[test]
+    fn arguments_are_inserted_without_isolation_marks() {
+        let s = Locale::En.t_args("home-welcome", &[("name", "Wang Fang")]);
+        assert!(s.contains("Wang Fang"), "{s}");
+        assert!(!s.contains('\u{2068}'));
+    }
+}

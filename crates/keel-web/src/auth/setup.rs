@@ -1,0 +1,154 @@
+//! First run: on an empty database every page leads here, to create the organisation and its
+//! first administrator. Once that exists, this page is gone for good.
+
+use crate::auth::{passwords, session};
+use crate::{AppError, AppState, context::Ctx};
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use keel_db::DbError;
+use keel_db::setup::FirstAdmin;
+use keel_i18n::Locale;
+use keel_views::{Field, Form as ViewForm, SetupPage};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SetupForm {
+    organisation: String,
+    name: String,
+    email: String,
+    password: String,
+    locale: String,
+}
+
+pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    if !state.db.is_first_run().await? {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    render(
+        &ctx,
+        &SetupForm::default(),
+        [None, None, None, None],
+        None,
+        StatusCode::OK,
+    )
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<SetupForm>,
+) -> Result<Response, AppError> {
+    if !state.db.is_first_run().await? {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let l = ctx.l;
+    let errors = [
+        required(l, &f.organisation, 100),
+        required(l, &f.name, 100),
+        email_error(l, &f.email),
+        (f.password.chars().count() < passwords::MIN_LENGTH || f.password.len() > 1024)
+            .then(|| l.t("field-password-short")),
+    ];
+    if errors.iter().any(Option::is_some) {
+        let msg = l.t("error-invalid_input");
+        return render(
+            &ctx,
+            &f,
+            errors,
+            Some(msg),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let locale = Locale::parse(&f.locale).unwrap_or(l);
+    let admin = FirstAdmin {
+        organisation: f.organisation.trim().to_owned(),
+        name: f.name.trim().to_owned(),
+        email: f.email.trim().to_lowercase(),
+        password_hash: passwords::hash(f.password.clone()).await?,
+        locale: locale.code().to_owned(),
+    };
+    match state.db.create_first_admin(&admin).await {
+        Ok(id) => {
+            let cookie = session::start(&state, id).await?;
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+        }
+        // Someone (perhaps on another server) finished set-up first.
+        Err(DbError::Conflict(_)) => Ok(Redirect::to("/login").into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn render(
+    ctx: &Ctx,
+    f: &SetupForm,
+    errors: [Option<String>; 4],
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let l = ctx.l;
+    let [e_org, e_name, e_email, e_pw] = errors;
+    let field = |name, kind, label: &str, value: &str, max, error| Field {
+        name,
+        kind,
+        label: l.t(label),
+        value: value.to_owned(),
+        max,
+        hint: None,
+        error,
+    };
+    let mut password = field("password", "password", "setup-password", "", 1024, e_pw);
+    password.hint = Some(l.t("setup-password-hint"));
+    let page = SetupPage {
+        chrome: ctx.chrome(),
+        form: ViewForm {
+            fields: vec![
+                field(
+                    "organisation",
+                    "text",
+                    "setup-organisation",
+                    &f.organisation,
+                    100,
+                    e_org,
+                ),
+                field("name", "text", "setup-name", &f.name, 100, e_name),
+                field("email", "email", "setup-email", &f.email, 254, e_email),
+                password,
+            ],
+            error,
+        },
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// The localized complaint about a required text field, if it has one.
+pub fn required(l: Locale, value: &str, max: usize) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        Some(l.t("field-required"))
+    } else if v.chars().count() > max {
+        Some(l.t_args("field-too-long", &[("max", &max.to_string())]))
+    } else {
+        None
+    }
+}
+
+/// A deliberately loose check: one `@`, something on both sides, a dot in the domain.
+pub fn email_error(l: Locale, value: &str) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Some(l.t("field-required"));
+    }
+    let ok = v.len() <= 254
+        && !v.contains(char::is_whitespace)
+        && v.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.contains('@')
+        });
+    (!ok).then(|| l.t("field-email-invalid"))
+}

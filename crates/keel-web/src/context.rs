@@ -1,0 +1,65 @@
+//! Who is asking and in which language, resolved once per request and handed to handlers
+//! (and to the error renderer) as a [`Ctx`] extension.
+
+use crate::{AppState, auth::session};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use keel_db::sessions::SessionUser;
+use keel_i18n::Locale;
+
+#[derive(Clone, Default)]
+pub struct Ctx {
+    pub user: Option<SessionUser>,
+    pub l: Locale,
+    pub path: String,
+}
+
+/// The cookie that remembers a language choice made before logging in.
+pub const LANG_COOKIE: &str = "keel_lang";
+
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    // Static files, probes and metrics need neither a user nor a language.
+    let bare = path.starts_with("/static/") || path == "/healthz" || path == "/metrics";
+    let user = if bare {
+        None
+    } else {
+        session::current_user(&state, req.headers()).await
+    };
+    let l = user
+        .as_ref()
+        .and_then(|u| u.locale.as_deref())
+        .and_then(Locale::parse)
+        .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(|v| Locale::parse(&v)))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::negotiate)
+        })
+        .unwrap_or_default();
+    req.extensions_mut().insert(Ctx { user, l, path });
+    next.run(req).await
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Ctx>().cloned().unwrap_or_default())
+    }
+}
+
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}

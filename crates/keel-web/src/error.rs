@@ -1,0 +1,167 @@
+//! One error type for every handler. Its codes are stable snake_case strings that the API
+//! returns and that double as i18n keys (`error-<code>`); internal details are logged, never
+//! shown.
+
+use crate::context::Ctx;
+use askama::Template;
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use keel_db::DbError;
+use keel_views::{Chrome, ErrorPage};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("cross-site request refused")]
+    CsrfRejected,
+    #[error("conflict")]
+    Conflict,
+    #[error("database unavailable: {0}")]
+    DatabaseUnavailable(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::CsrfRejected => "csrf_rejected",
+            AppError::Conflict => "conflict",
+            AppError::DatabaseUnavailable(_) => "database_unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::Conflict => StatusCode::CONFLICT,
+            AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => AppError::NotFound,
+            DbError::Conflict(_) => AppError::Conflict,
+            e if e.is_unavailable() => AppError::DatabaseUnavailable(e.to_string()),
+            e => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+/// Marks a response as an error whose body [`render`] still has to write.
+#[derive(Clone, Copy)]
+struct Unrendered(&'static str);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            AppError::DatabaseUnavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable")
+            }
+            _ => {}
+        }
+        let mut res = self.status().into_response();
+        res.extensions_mut().insert(Unrendered(self.code()));
+        res
+    }
+}
+
+/// The code for an error response that a framework layer produced (body limit, form or JSON
+/// rejections, unknown methods) rather than a handler.
+fn code_for_status(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNSUPPORTED_MEDIA_TYPE => "invalid_input",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    }
+}
+
+/// Gives every error response a localized body: JSON `{"error": {"code", "message"}}` under
+/// `/api/`, a friendly page elsewhere. Handler pages that render their own errors (a form
+/// with messages) come as HTML and pass through untouched.
+pub async fn render(req: Request, next: Next) -> Response {
+    let ctx = req.extensions().get::<Ctx>().cloned().unwrap_or_default();
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let code = match res.extensions().get::<Unrendered>() {
+        Some(Unrendered(code)) => *code,
+        None => {
+            let ct = res.headers().get(header::CONTENT_TYPE);
+            let own_body = ct
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+            if own_body {
+                return res;
+            }
+            code_for_status(status)
+        }
+    };
+    let message = ctx.l.t(&format!("error-{code}"));
+    let mut out = if api {
+        let body = serde_json::json!({ "error": { "code": code, "message": message } });
+        (status, Json(body)).into_response()
+    } else {
+        let page = ErrorPage {
+            chrome: ctx.chrome(),
+            code,
+            message,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, code).into_response(),
+        }
+    };
+    // Keep headers a handler set deliberately (Set-Cookie, Retry-After, ...).
+    for (name, value) in res.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+impl Ctx {
+    pub fn chrome(&self) -> Chrome {
+        Chrome {
+            l: self.l,
+            user: self.user.as_ref().map(|u| keel_views::UserChip {
+                name: u.name.clone(),
+                initials: crate::auth::initials(&u.name),
+            }),
+            path: self.path.clone(),
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! keel's HTTP server. [`App::build`] opens the database, applies migrations and binds the
+//! listener; [`App::run`] serves until the shutdown future completes, finishing requests in
+//! flight. No state that matters lives in the process: sessions and login throttling are in
+//! the database, so any number of servers can share one PostgreSQL.
+
+mod assets;
+mod auth;
+mod config;
+mod context;
+mod csrf;
+mod error;
+mod health;
+mod home;
+mod lang;
+mod metrics;
+mod state;
+
+pub use auth::passwords::hash as hash_password;
+pub use config::Config;
+pub use error::AppError;
+pub use state::AppState;
+
+use axum::Router;
+use keel_db::{Db, DbError};
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// Why keel could not start; each variant prints as one line an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Db(#[from] DbError),
+    #[error("cannot listen on {addr}: {reason}")]
+    Bind { addr: SocketAddr, reason: String },
+}
+
+/// A keel server, bound and migrated, ready to [`run`](App::run).
+pub struct App {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl App {
+    /// Connects to and migrates the configured database, then binds the listen address
+    /// (port 0 picks a free port; see [`App::local_addr`]).
+    pub async fn build(config: Config) -> Result<App, StartError> {
+        let db = Db::connect(&config.db).await?;
+        db.migrate().await?;
+        App::with_db(config, db).await
+    }
+
+    /// Like [`App::build`] over an already open and migrated database.
+    pub async fn with_db(config: Config, db: Db) -> Result<App, StartError> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| StartError::Bind {
+                addr: config.listen,
+                reason: match e.kind() {
+                    std::io::ErrorKind::AddrInUse => "the address is already in use".into(),
+                    _ => e.to_string(),
+                },
+            })?;
+        Ok(App {
+            listener,
+            state: AppState::new(db, config),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets requests in flight
+    /// finish, and closes the database pool.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let db = self.state.db.clone();
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        db.close().await;
+        Ok(())
+    }
+}
+
+/// Every route keel serves, with the layers that apply to all of them.
+pub fn router(state: AppState) -> Router {
+    use axum::middleware::{from_fn, from_fn_with_state};
+    use axum::routing::{get, post};
+
+    Router::new()
+        .route("/", get(home::page))
+        .route("/setup", get(auth::setup::form).post(auth::setup::submit))
+        .route("/login", get(auth::login::form).post(auth::login::submit))
+        .route("/logout", post(auth::login::logout))
+        .route("/lang", post(lang::switch))
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::render))
+        .route("/static/{file}", get(assets::serve))
+        .fallback(|| async { AppError::NotFound })
+        // Layers run bottom-up for a request: measure, bound the body, refuse cross-site
+        // writes, resolve who is asking and in which language, then render any error.
+        .layer(from_fn(error::render))
+        .layer(from_fn_with_state(state.clone(), context::resolve))
+        .layer(from_fn(csrf::same_origin_writes))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            state.config.body_limit,
+        ))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .with_state(state)
+}

@@ -1,0 +1,30 @@
+use crate::{Config, metrics::Metrics};
+use keel_db::Db;
+use std::sync::Arc;
+
+/// Shared by every request: the database, the configuration and this process's metrics.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub db: Db,
+    pub config: Config,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> AppState {
+        AppState(Arc::new(Inner {
+            db,
+            config,
+            metrics: Metrics::default(),
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,107 @@
+//! The command line. Every option can also come from a `KEEL_*` environment variable or from
+//! `keel.toml`; flags win over variables, which win over the file.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "keel",
+    version,
+    about = "keel: the CRM and people-management system an account director runs a team with.",
+    long_about = "keel: the CRM and people-management system an account director runs a team with.\n\n\
+        Without a command, `keel` serves the web application. It keeps its data in an embedded \
+        SQLite database under ./keel-data/ unless --database-url points at PostgreSQL."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Default, Clone)]
+pub struct Global {
+    /// Configuration file (TOML). Defaults to ./keel.toml when that file exists.
+    #[arg(long, env = "KEEL_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE.
+    /// Defaults to SQLite at <data-dir>/keel.db.
+    #[arg(
+        long,
+        env = "KEEL_DATABASE_URL",
+        global = true,
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Folder for the embedded SQLite database (created if missing). Default: ./keel-data
+    #[arg(long, env = "KEEL_DATA_DIR", global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Address and port to serve on. Default: 127.0.0.1:8080
+    #[arg(long, env = "KEEL_LISTEN", global = true, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Log line format. Default: text
+    #[arg(long, env = "KEEL_LOG_FORMAT", global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Log filter, e.g. `info` or `keel_web=debug,info`. Default: info
+    #[arg(long, env = "KEEL_LOG", global = true, value_name = "FILTER")]
+    pub log: Option<String>,
+    /// Largest database connection pool per server. Default: 8
+    #[arg(long, env = "KEEL_DB_MAX_CONNECTIONS", global = true, value_name = "N")]
+    pub db_max_connections: Option<u32>,
+    /// Seconds to wait for a database connection before giving up. Default: 5
+    #[arg(
+        long,
+        env = "KEEL_DB_CONNECT_TIMEOUT",
+        global = true,
+        value_name = "SECONDS"
+    )]
+    pub db_connect_timeout: Option<u64>,
+    /// Mark cookies Secure; set this when users reach keel over HTTPS.
+    #[arg(long, env = "KEEL_COOKIE_SECURE", global = true)]
+    pub cookie_secure: Option<bool>,
+    /// Trust X-Forwarded-For for the client address (only behind your own proxy).
+    #[arg(long, env = "KEEL_TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: Option<bool>,
+}
+
+#[derive(Clone, Copy, ValueEnum, serde::Deserialize, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default). Applies pending migrations first.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo organisation into an empty database and print its logins.
+    Demo,
+    /// Write a consistent copy of the SQLite database to FILE, safely while keel serves.
+    /// On PostgreSQL, explains how to use pg_dump instead.
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Check the configuration and that the database is reachable and migrated; changes nothing.
+    Check,
+}
+
+impl Default for Command {
+    fn default() -> Self {
+        Command::Serve(ServeArgs::default())
+    }
+}
+
+#[derive(Args, Default)]
+pub struct ServeArgs {
+    /// Load the demo organisation first if the database is empty.
+    #[arg(long, env = "KEEL_DEMO")]
+    pub demo: bool,
+}
