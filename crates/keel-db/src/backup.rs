@@ -15,13 +15,13 @@ impl Db {
                         dest.display()
                     )));
                 }
-                if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    if !dir.is_dir() {
-                        return Err(DbError::DataDir {
-                            path: dir.to_owned(),
-                            reason: "no such directory".into(),
-                        });
-                    }
+                if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty())
+                    && !dir.is_dir()
+                {
+                    return Err(DbError::DataDir {
+                        path: dir.to_owned(),
+                        reason: "no such directory".into(),
+                    });
                 }
                 let dest = dest.to_string_lossy().into_owned();
                 sqlx::query("VACUUM INTO $1").bind(dest).execute(p).await?;

@@ -114,13 +114,13 @@ async fn connect_sqlite(url: &str, cfg: &DbConfig) -> Result<Db> {
         reason: e.to_string(),
     })?;
     let path = opts.get_filename().to_owned();
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.is_dir() {
-            return Err(DbError::DataDir {
-                path: parent.to_owned(),
-                reason: "no such directory".into(),
-            });
-        }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        return Err(DbError::DataDir {
+            path: parent.to_owned(),
+            reason: "no such directory".into(),
+        });
     }
     let opts = opts
         .create_if_missing(true)

@@ -68,10 +68,11 @@ impl Locale {
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .and_then(|q| q.parse::<f32>().ok())
                 .unwrap_or(1.0);
-            if let Some(l) = Locale::parse(tag) {
-                if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
-                    best = Some((q, l));
-                }
+            if let Some(l) = Locale::parse(tag)
+                && q > 0.0
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, l));
             }
         }
         best.map(|(_, l)| l)
@@ -126,10 +127,10 @@ mod tests {
     fn every_key_translates_in_both_languages() {
         for key in keys(include_str!("../locales/en/main.ftl")) {
             for l in Locale::ALL {
-                let s = l.t(&key);
+                let s = l.t_args(&key, &[("name", "N"), ("max", "9"), ("minutes", "5")]);
                 assert!(
                     !s.is_empty() && !s.contains("Unknown localization"),
-                    "{key} in {l:?}"
+                    "{key} in {l:?}: {s}"
                 );
             }
         }

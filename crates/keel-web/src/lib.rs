@@ -108,14 +108,15 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/static/{file}", get(assets::serve))
         .fallback(|| async { AppError::NotFound })
-        // Layers run bottom-up for a request: measure, bound the body, refuse cross-site
-        // writes, resolve who is asking and in which language, then render any error.
-        .layer(from_fn(error::render))
-        .layer(from_fn_with_state(state.clone(), context::resolve))
-        .layer(from_fn(csrf::same_origin_writes))
+        // The last layer added runs first: measure, resolve who is asking and in which
+        // language, render any error (including those of the layers below), refuse
+        // cross-site writes, bound the body.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             state.config.body_limit,
         ))
+        .layer(from_fn(csrf::same_origin_writes))
+        .layer(from_fn(error::render))
+        .layer(from_fn_with_state(state.clone(), context::resolve))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
 }

@@ -59,10 +59,10 @@ pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Option<Sessi
     let idle = TimeDelta::from_std(state.config.session_idle).unwrap_or(TimeDelta::hours(12));
     match state.db.session_user(&hash, at, idle).await {
         Ok(Some(user)) => {
-            if at - user.last_seen_at > TOUCH_EVERY {
-                if let Err(e) = state.db.touch_session(&hash, at).await {
-                    tracing::warn!(error = %e, "could not record session use");
-                }
+            if at - user.last_seen_at > TOUCH_EVERY
+                && let Err(e) = state.db.touch_session(&hash, at).await
+            {
+                tracing::warn!(error = %e, "could not record session use");
             }
             Some(user)
         }

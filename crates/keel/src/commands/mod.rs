@@ -82,6 +82,7 @@ async fn serve(s: Settings, demo: bool) -> Result<(), String> {
         logins = crate::demo::load(app.db()).await?;
     }
     let addr = app.local_addr();
+    let shutdown = shutdown_signal();
     tracing::info!(database = %describe_database(&s), %addr, "keel is serving");
     println!("keel is serving on http://{addr}");
     if logins.is_empty() {
@@ -95,32 +96,36 @@ async fn serve(s: Settings, demo: bool) -> Result<(), String> {
     } else {
         crate::demo::print_logins(&logins);
     }
-    app.run(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    app.run(shutdown).await.map_err(|e| e.to_string())?;
     tracing::info!("keel stopped");
     Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM; the server then finishes requests in flight and exits.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// The handlers are installed now, before keel says it is serving, so that a signal sent
+/// right after that line is never missed.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {},
+                        _ = int.recv() => {},
+                    }
+                }
+                _ => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+            tracing::info!("shutting down: finishing requests in flight");
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing requests in flight");
+    }
 }

@@ -1,0 +1,148 @@
+//! Journeys in real headless Chromium through chromedriver (`KEEL_TEST_WEBDRIVER`).
+
+use crate::harness::{TestDb, TestServer, skip};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+async fn browser() -> Option<Client> {
+    let Ok(url) = std::env::var("KEEL_TEST_WEBDRIVER") else {
+        skip(
+            "browser",
+            "KEEL_TEST_WEBDRIVER is not set (no chromedriver)",
+        );
+        return None;
+    };
+    let profile = tempfile::tempdir().expect("profile dir").keep();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--lang=zh-CN",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            // What the browser asks for in Accept-Language: Chinese first, as our users.
+            "prefs": { "intl.accept_languages": "zh-CN,zh" }
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot start Chromium through {url}: {e}"));
+    Some(client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_page_renders_with_its_title() {
+    let Some(b) = browser().await else { return };
+    let t = TestDb::sqlite().await;
+    let s = TestServer::start(&t).await;
+    b.goto(&s.url("/")).await.unwrap();
+    // A fresh database lands on first-run set-up, in Chinese by default.
+    let title = b.title().await.unwrap();
+    assert!(title.contains("keel"), "{title}");
+    assert!(title.contains("初始化 keel"), "{title}");
+    assert_eq!(b.current_url().await.unwrap().path(), "/setup");
+    b.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_setup_then_log_out_and_in_again_in_both_languages() {
+    let Some(b) = browser().await else { return };
+    let t = TestDb::sqlite().await;
+    let s = TestServer::start(&t).await;
+    b.goto(&s.url("/")).await.unwrap();
+    // Switch to English on the set-up page itself.
+    b.find(Locator::Css("form.lang button[value='en']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_heading(&b, "Set up keel").await;
+    assert!(b.title().await.unwrap().starts_with("Set up keel"));
+    for (name, value) in [
+        ("organisation", "云帆科技"),
+        ("name", "Ada Admin"),
+        ("email", "ada@example.com"),
+        ("password", "a long enough password"),
+    ] {
+        b.find(Locator::Css(&format!("input[name='{name}']")))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    b.find(Locator::Css("button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_heading(&b, "Welcome, Ada Admin").await;
+    // Back to Chinese, which is stored with the person.
+    b.find(Locator::Css("form.lang button[value='zh-CN']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_heading(&b, "欢迎，Ada Admin").await;
+    // Log out, then in again.
+    b.find(Locator::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_heading(&b, "云帆科技").await;
+    assert_eq!(b.current_url().await.unwrap().path(), "/login");
+    assert!(b.source().await.unwrap().contains("您已退出登录"));
+    b.find(Locator::Css("input[name='email']"))
+        .await
+        .unwrap()
+        .send_keys("ada@example.com")
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name='password']"))
+        .await
+        .unwrap()
+        .send_keys("a long enough password")
+        .await
+        .unwrap();
+    b.find(Locator::Css("button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_heading(&b, "欢迎，Ada Admin").await;
+    b.close().await.unwrap();
+}
+
+/// Waits (up to 10 s) for the page's `h1` to read `text`: a click that submits a form returns
+/// before the next page has loaded.
+async fn wait_for_heading(b: &Client, text: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(h1) = b.find(Locator::Css("h1")).await {
+            last = h1.text().await.unwrap_or_default();
+            if last == text {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let url = b
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    panic!("heading never became {text:?}; last {last:?} at {url}");
+}
