@@ -33,3 +33,59 @@ pub async fn record(tx: &mut Tx, e: Entry, at: DateTime<Utc>) -> Result<()> {
     });
     Ok(())
 }
+
+/// One line of the audit log, with the actor's name.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AuditRow {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<Uuid>,
+    pub summary: String,
+}
+
+/// Filters for browsing the log, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub actor: Option<Uuid>,
+    pub entity: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Continue with entries older than this one.
+    pub before: Option<Uuid>,
+    pub limit: u32,
+}
+
+impl crate::Db {
+    /// A page of the audit log and whether more follow. Ids are UUIDv7, so id order is time
+    /// order and one column serves as the cursor.
+    pub async fn audit_log(&self, q: &AuditQuery) -> Result<(Vec<AuditRow>, bool)> {
+        let limit = q.limit.clamp(1, 500);
+        let mut rows = crate::with_pool!(self, p => {
+            sqlx::query_as::<_, AuditRow>(
+                "SELECT a.id, a.at, a.actor_id, p.name AS actor_name, a.action, a.entity, \
+                 a.entity_id, a.summary FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id \
+                 WHERE ($1 IS NULL OR a.actor_id = $1) AND ($2 IS NULL OR a.entity = $2) \
+                 AND ($3 IS NULL OR a.action = $3) AND ($4 IS NULL OR a.at >= $4) \
+                 AND ($5 IS NULL OR a.at < $5) AND ($6 IS NULL OR a.id < $6) \
+                 ORDER BY a.id DESC LIMIT $7",
+            )
+            .bind(q.actor)
+            .bind(&q.entity)
+            .bind(&q.action)
+            .bind(q.from)
+            .bind(q.to)
+            .bind(q.before)
+            .bind(i64::from(limit) + 1)
+            .fetch_all(p)
+            .await?
+        });
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        Ok((rows, more))
+    }
+}

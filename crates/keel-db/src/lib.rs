@@ -11,7 +11,10 @@ mod migrate;
 pub mod people;
 pub mod sessions;
 pub mod setup;
+pub mod teams;
+pub mod tokens;
 mod tx;
+pub mod visibility;
 
 pub use connect::{Backend, DbConfig, PoolStats, redact_url};
 pub use error::DbError;

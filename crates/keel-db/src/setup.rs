@@ -1,6 +1,7 @@
 //! First run: an empty database has no organisation until its first admin is created.
 
-use crate::people::NewPerson;
+use crate::people::{NewPerson, PersonInput};
+use crate::teams::TeamInput;
 use crate::{Db, DbError, Result, audit, with_pool, with_tx};
 use keel_domain::{ids::new_id, time::now};
 use uuid::Uuid;
@@ -9,9 +10,18 @@ use uuid::Uuid;
 pub struct FirstAdmin {
     pub organisation: String,
     pub name: String,
+    pub name_en: Option<String>,
     pub email: String,
     pub password_hash: String,
     pub locale: String,
+}
+
+/// An organisation's structure to create with it (the demo).
+#[derive(Default)]
+pub struct Seed {
+    pub departments: Vec<(Uuid, String)>,
+    pub teams: Vec<(Uuid, TeamInput)>,
+    pub people: Vec<NewPerson>,
 }
 
 impl Db {
@@ -35,17 +45,12 @@ impl Db {
     /// Creates the organisation and its first admin in one transaction. Fails with
     /// [`DbError::Conflict`] when another request (on any server) got there first.
     pub async fn create_first_admin(&self, a: &FirstAdmin) -> Result<Uuid> {
-        self.create_organisation(a, &[], &[]).await
+        self.create_organisation(a, &Seed::default()).await
     }
 
-    /// Like [`Db::create_first_admin`], adding departments and people (the demo organisation)
-    /// in the same transaction: it all exists afterwards, or none of it.
-    pub async fn create_organisation(
-        &self,
-        a: &FirstAdmin,
-        departments: &[(Uuid, String)],
-        people: &[NewPerson],
-    ) -> Result<Uuid> {
+    /// Like [`Db::create_first_admin`], adding departments, teams and people (the demo
+    /// organisation) in the same transaction: it all exists afterwards, or none of it.
+    pub async fn create_organisation(&self, a: &FirstAdmin, seed: &Seed) -> Result<Uuid> {
         let id = new_id();
         let at = now();
         let mut tx = self.begin_write().await?;
@@ -63,32 +68,36 @@ impl Db {
                 Some(_) => DbError::Conflict("organisation_exists"),
                 None => DbError::Sqlx(e),
             })?;
-            sqlx::query(
-                "INSERT INTO people (id, name, email, role, is_hr, active, locale, \
-                 password_hash, created_at, updated_at) \
-                 VALUES ($1, $2, $3, 'admin', TRUE, TRUE, $4, $5, $6, $6)",
-            )
-            .bind(id)
-            .bind(&a.name)
-            .bind(a.email.trim().to_lowercase())
-            .bind(&a.locale)
-            .bind(&a.password_hash)
-            .bind(at)
-            .execute(&mut *c)
-            .await?;
         });
         let entry = audit::Entry {
             actor: Some(id),
             action: "create",
             entity: "organisation",
             entity_id: None,
-            summary: format!(
-                "organisation '{}' with first admin {}",
-                a.organisation, a.email
-            ),
+            summary: format!("organisation '{}' with first admin {}", a.organisation, a.email),
         };
+        let admin = NewPerson {
+            id,
+            input: PersonInput {
+                name: a.name.clone(),
+                name_en: a.name_en.clone(),
+                email: Some(a.email.clone()),
+                role: "admin".into(),
+                is_hr: true,
+                locale: Some(a.locale.clone()),
+                ..Default::default()
+            },
+            password_hash: Some(a.password_hash.clone()),
+        };
+        crate::people::insert_all(&mut tx, Some(id), std::slice::from_ref(&admin), at).await?;
         audit::record(&mut tx, entry, at).await?;
-        crate::people::insert_all(&mut tx, Some(id), departments, people, at).await?;
+        for (dept, name) in &seed.departments {
+            crate::teams::insert_department(&mut tx, *dept, name, at).await?;
+        }
+        for (team, t) in &seed.teams {
+            crate::teams::insert_team(&mut tx, *team, t, at).await?;
+        }
+        crate::people::insert_all(&mut tx, Some(id), &seed.people, at).await?;
         tx.commit().await?;
         Ok(id)
     }

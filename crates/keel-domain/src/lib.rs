@@ -1,4 +1,6 @@
 //! keel's domain: pure types and rules, no I/O. Every other crate depends on this one.
 
 pub mod ids;
+pub mod people;
+pub mod roles;
 pub mod time;

@@ -1,7 +1,7 @@
 //! Who is asking and in which language, resolved once per request and handed to handlers
 //! (and to the error renderer) as a [`Ctx`] extension.
 
-use crate::{AppState, auth::session};
+use crate::{AppState, auth::session, auth::tokens};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -26,6 +26,9 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let bare = path.starts_with("/static/") || path == "/healthz" || path == "/metrics";
     let user = if bare {
         None
+    } else if let Some(token) = bearer(req.headers()) {
+        // API clients: a personal token instead of a cookie. A wrong token is no user.
+        tokens::user(&state, &token).await
     } else {
         session::current_user(&state, req.headers()).await
     };
@@ -62,4 +65,11 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }

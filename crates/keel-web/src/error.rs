@@ -22,8 +22,18 @@ pub enum AppError {
     Forbidden,
     #[error("cross-site request refused")]
     CsrfRejected,
-    #[error("conflict")]
-    Conflict,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// A write that breaks a rule of the data; the code names the rule (`email_taken`,
+    /// `reporting_cycle`, ...).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// Fields that need attention: (field, localized message).
+    #[error("invalid input")]
+    Invalid(Vec<(String, String)>),
+    /// A JSON body that does not parse or does not fit the expected shape.
+    #[error("invalid JSON: {0}")]
+    BadJson(String),
     #[error("database unavailable: {0}")]
     DatabaseUnavailable(String),
     #[error("internal: {0}")]
@@ -37,7 +47,10 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::CsrfRejected => "csrf_rejected",
-            AppError::Conflict => "conflict",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Conflict(code) => code,
+            AppError::Invalid(_) => "invalid_input",
+            AppError::BadJson(_) => "invalid_json",
             AppError::DatabaseUnavailable(_) => "database_unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -48,7 +61,10 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
-            AppError::Conflict => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadJson(_) => StatusCode::BAD_REQUEST,
             AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -59,7 +75,7 @@ impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => AppError::NotFound,
-            DbError::Conflict(_) => AppError::Conflict,
+            DbError::Conflict(code) => AppError::Conflict(code),
             e if e.is_unavailable() => AppError::DatabaseUnavailable(e.to_string()),
             e => AppError::Internal(e.to_string()),
         }
@@ -73,8 +89,12 @@ impl From<askama::Error> for AppError {
 }
 
 /// Marks a response as an error whose body [`render`] still has to write.
-#[derive(Clone, Copy)]
-struct Unrendered(&'static str);
+#[derive(Clone)]
+struct Unrendered {
+    code: &'static str,
+    fields: Vec<(String, String)>,
+    detail: Option<String>,
+}
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
@@ -86,7 +106,17 @@ impl IntoResponse for AppError {
             _ => {}
         }
         let mut res = self.status().into_response();
-        res.extensions_mut().insert(Unrendered(self.code()));
+        let code = self.code();
+        let (fields, detail) = match self {
+            AppError::Invalid(fields) => (fields, None),
+            AppError::BadJson(detail) => (Vec::new(), Some(detail)),
+            _ => (Vec::new(), None),
+        };
+        res.extensions_mut().insert(Unrendered {
+            code,
+            fields,
+            detail,
+        });
         res
     }
 }
@@ -99,6 +129,7 @@ fn code_for_status(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNSUPPORTED_MEDIA_TYPE => "invalid_input",
         StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::FORBIDDEN => "forbidden",
         s if s.is_server_error() => "internal",
         _ => "bad_request",
@@ -116,8 +147,9 @@ pub async fn render(req: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    let code = match res.extensions().get::<Unrendered>() {
-        Some(Unrendered(code)) => *code,
+    let marker = res.extensions().get::<Unrendered>().cloned();
+    let code = match &marker {
+        Some(m) => m.code,
         None => {
             let ct = res.headers().get(header::CONTENT_TYPE);
             let own_body = ct
@@ -129,9 +161,24 @@ pub async fn render(req: Request, next: Next) -> Response {
             code_for_status(status)
         }
     };
+    // A page that needs a signed-in person sends anonymous visitors to log in.
+    if code == "unauthorized" && !api {
+        return axum::response::Redirect::to("/login").into_response();
+    }
     let message = ctx.l.t(&format!("error-{code}"));
     let mut out = if api {
-        let body = serde_json::json!({ "error": { "code": code, "message": message } });
+        let mut error = serde_json::json!({ "code": code, "message": message });
+        if let Some(m) = &marker {
+            if !m.fields.is_empty() {
+                let fields: serde_json::Map<String, serde_json::Value> =
+                    m.fields.iter().map(|(f, msg)| (f.clone(), msg.clone().into())).collect();
+                error["fields"] = fields.into();
+            }
+            if let Some(d) = &m.detail {
+                error["detail"] = d.clone().into();
+            }
+        }
+        let body = serde_json::json!({ "error": error });
         (status, Json(body)).into_response()
     } else {
         let page = ErrorPage {
@@ -160,6 +207,7 @@ impl Ctx {
             user: self.user.as_ref().map(|u| keel_views::UserChip {
                 name: u.name.clone(),
                 initials: crate::auth::initials(&u.name),
+                admin: u.role == "admin",
             }),
             path: self.path.clone(),
         }

@@ -3,7 +3,10 @@
 //! flight. No state that matters lives in the process: sessions and login throttling are in
 //! the database, so any number of servers can share one PostgreSQL.
 
+mod account;
+mod api;
 mod assets;
+mod audit;
 mod auth;
 mod config;
 mod context;
@@ -13,9 +16,17 @@ mod health;
 mod home;
 mod lang;
 mod metrics;
+mod people;
 mod state;
+mod teams;
 
 pub use auth::passwords::hash as hash_password;
+pub use auth::tokens::issue as issue_token;
+
+/// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::routes().1
+}
 pub use config::Config;
 pub use error::AppError;
 pub use state::AppState;
@@ -98,6 +109,7 @@ pub fn router(state: AppState) -> Router {
     use axum::middleware::{from_fn, from_fn_with_state};
     use axum::routing::{get, post};
 
+    let (api, _) = api::routes();
     Router::new()
         .route("/", get(home::page))
         .route("/setup", get(auth::setup::form).post(auth::setup::submit))
@@ -107,6 +119,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
         .route("/static/{file}", get(assets::serve))
+        .merge(people::routes())
+        .merge(teams::routes())
+        .merge(audit::routes())
+        .merge(account::routes())
+        .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which
         // language, render any error (including those of the layers below), refuse

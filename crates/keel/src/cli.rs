@@ -91,6 +91,23 @@ pub enum Command {
     },
     /// Check the configuration and that the database is reachable and migrated; changes nothing.
     Check,
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a person and print it (only this once). It carries that
+    /// person's permissions: `Authorization: Bearer <token>`.
+    Create {
+        /// The person's login e-mail.
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 impl Default for Command {

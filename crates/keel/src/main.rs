@@ -1,12 +1,8 @@
 //! The keel binary: parse the command line, set up logging, run one command. Any failure ends
 //! with one line on stderr and a non-zero exit.
 
-mod cli;
-mod commands;
-mod demo;
-mod settings;
-
 use clap::Parser;
+use keel::{cli, commands, settings};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -14,12 +14,23 @@ CREATE TABLE departments (
     created_at TIMESTAMPTZ NOT NULL
 );
 
+-- A team is a group of people with a lead; teams sit in departments.
+CREATE TABLE teams (
+    id            UUID PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    department_id UUID REFERENCES departments(id),
+    lead_id       UUID,               -- a person; not a foreign key, people refer to teams
+    created_at    TIMESTAMPTZ NOT NULL
+);
+
 CREATE TABLE people (
     id            UUID PRIMARY KEY,
     name          TEXT NOT NULL,
     name_en       TEXT,
     email         TEXT UNIQUE,
+    sort_key      TEXT NOT NULL,        -- lower-cased English name or name: pinyin order
     title         TEXT,
+    team_id       UUID REFERENCES teams(id),
     department_id UUID REFERENCES departments(id),
     manager_id    UUID REFERENCES people(id),
     role          TEXT NOT NULL CHECK (role IN ('admin', 'director', 'manager', 'member')),
@@ -32,6 +43,8 @@ CREATE TABLE people (
     updated_at    TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX people_manager ON people (manager_id);
+CREATE INDEX people_sort ON people (sort_key, id);
+CREATE INDEX people_team ON people (team_id);
 
 CREATE TABLE sessions (
     token_hash   BYTEA PRIMARY KEY,
@@ -49,6 +62,20 @@ CREATE TABLE login_failures (
     window_start TIMESTAMPTZ NOT NULL
 );
 
+-- Personal API tokens. Only a SHA-256 of the secret is kept; the prefix helps people tell
+-- their tokens apart.
+CREATE TABLE api_tokens (
+    id           UUID PRIMARY KEY,
+    person_id    UUID NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    prefix       TEXT NOT NULL,
+    token_hash   BYTEA NOT NULL UNIQUE,
+    created_at   TIMESTAMPTZ NOT NULL,
+    last_used_at TIMESTAMPTZ,
+    revoked_at   TIMESTAMPTZ
+);
+CREATE INDEX api_tokens_person ON api_tokens (person_id);
+
 CREATE TABLE audit_log (
     id        UUID PRIMARY KEY,
     actor_id  UUID REFERENCES people(id),
@@ -59,3 +86,4 @@ CREATE TABLE audit_log (
     at        TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);

@@ -15,12 +15,23 @@ CREATE TABLE departments (
     created_at TEXT NOT NULL
 );
 
+-- A team is a group of people with a lead; teams sit in departments.
+CREATE TABLE teams (
+    id            BLOB PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    department_id BLOB REFERENCES departments(id),
+    lead_id       BLOB,               -- a person; not a foreign key, people refer to teams
+    created_at    TEXT NOT NULL
+);
+
 CREATE TABLE people (
     id            BLOB PRIMARY KEY,
     name          TEXT NOT NULL,
     name_en       TEXT,
     email         TEXT UNIQUE,          -- lower-cased; NULL for people who never log in
+    sort_key      TEXT NOT NULL,        -- lower-cased English name or name: pinyin order
     title         TEXT,
+    team_id       BLOB REFERENCES teams(id),
     department_id BLOB REFERENCES departments(id),
     manager_id    BLOB REFERENCES people(id),
     role          TEXT NOT NULL CHECK (role IN ('admin', 'director', 'manager', 'member')),
@@ -33,6 +44,8 @@ CREATE TABLE people (
     updated_at    TEXT NOT NULL
 );
 CREATE INDEX people_manager ON people (manager_id);
+CREATE INDEX people_sort ON people (sort_key, id);
+CREATE INDEX people_team ON people (team_id);
 
 CREATE TABLE sessions (
     token_hash   BLOB PRIMARY KEY,      -- SHA-256 of the cookie value, never the value itself
@@ -52,6 +65,20 @@ CREATE TABLE login_failures (
     window_start TEXT NOT NULL
 );
 
+-- Personal API tokens. Only a SHA-256 of the secret is kept; the prefix helps people tell
+-- their tokens apart.
+CREATE TABLE api_tokens (
+    id           BLOB PRIMARY KEY,
+    person_id    BLOB NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    prefix       TEXT NOT NULL,
+    token_hash   BLOB NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at   TEXT
+);
+CREATE INDEX api_tokens_person ON api_tokens (person_id);
+
 CREATE TABLE audit_log (
     id        BLOB PRIMARY KEY,
     actor_id  BLOB REFERENCES people(id),
@@ -62,3 +89,4 @@ CREATE TABLE audit_log (
     at        TEXT NOT NULL
 );
 CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);

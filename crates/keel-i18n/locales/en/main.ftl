@@ -60,3 +60,126 @@ field-required = This field is required.
 field-too-long = At most { $max } characters.
 field-email-invalid = Enter a valid e-mail address.
 field-password-short = The password must have at least 10 characters.
+error-invalid_json = The request body is not valid JSON of the expected shape.
+error-method_not_allowed = That action is not available here.
+error-email_taken = Someone already uses this e-mail address.
+error-reporting_cycle = This manager reports to the person already; reporting lines cannot form a loop.
+error-unknown_manager = The chosen manager does not exist.
+error-unknown_team = The chosen team does not exist.
+error-unknown_department = The chosen department does not exist.
+error-name_taken = This name is already in use.
+error-organisation_exists = This organisation has already been set up.
+error-wrong_password = The current password is not correct.
+error-cannot_deactivate_self = You cannot deactivate yourself.
+
+## Navigation
+nav-people = People
+nav-org = Org chart
+nav-teams = Teams
+nav-audit = Audit log
+nav-settings = Settings
+
+## Common actions
+action-save = Save
+action-cancel = Cancel
+action-create = Create
+action-edit = Edit
+action-search = Search
+action-filter = Filter
+action-next-page = Next page
+action-older = Older entries
+action-deactivate = Deactivate
+action-reactivate = Reactivate
+action-reset-password = Reset password
+action-change-password = Change password
+action-create-token = Create token
+action-revoke = Revoke
+notice-saved = Saved.
+field-date-invalid = Enter a date as YYYY-MM-DD.
+field-role-invalid = Choose admin, director, manager or member.
+
+## People
+people-title = People
+people-new = New person
+people-none = Nobody matches.
+people-search-placeholder = Search name, pinyin, e-mail or title
+people-all-teams = All teams
+people-include-inactive = Include deactivated
+person-name = Name
+person-name-en = English name / pinyin
+person-email = E-mail
+person-title = Title
+person-team = Team
+person-department = Department
+person-manager = Manager
+person-role = Role
+person-locale = Language
+person-hire-date = Hire date
+person-hr-flag = Runs HR processes (reviews, surveys, cases)
+person-inactive = Deactivated
+person-reports = Reports
+person-no-reports = Nobody reports to this person.
+person-edit-title = Edit person
+person-initial-password = Initial password
+person-initial-password-hint = Optional. Without one, the person cannot log in until an admin sets a password.
+person-new-password = New password
+person-deactivate-hint = Ends their sessions at once; all their records stay.
+admin-actions = Administration
+
+## Org chart
+org-title = Org chart
+org-summary = { $count } people, by reporting line.
+
+## Teams
+teams-title = Teams
+teams-new = New team
+team-name = Team name
+team-lead = Lead
+team-members = Members
+departments-title = Departments
+department-name = Department name
+
+## Audit log
+audit-title = Audit log
+audit-when = When
+audit-actor = Who
+audit-action = Action
+audit-entity = Record
+audit-summary = Details
+audit-from = From
+audit-to = To
+audit-none = No entries match.
+audit-all-entities = All records
+audit-all-actors = Everyone
+audit-action-create = Created
+audit-action-update = Changed
+audit-action-deactivate = Deactivated
+audit-action-reactivate = Reactivated
+audit-action-reset_password = Reset password
+audit-action-change_password = Changed own password
+audit-action-revoke = Revoked
+entity-organisation = Organisation
+entity-person = Person
+entity-team = Team
+entity-department = Department
+entity-api_token = API token
+
+## Settings
+settings-title = Settings
+settings-password = Password
+settings-current-password = Current password
+settings-password-changed = Your password has been changed. Your other sessions have ended.
+settings-language = Language
+tokens-title = API tokens
+tokens-intro = A token lets a script use keel's API as you, with your permissions.
+tokens-created = Copy this token now; it will not be shown again.
+token-name = Token name
+token-prefix = Starts with
+token-created = Created
+token-last-used = Last used
+token-revoked = Revoked
+
+## API reference
+api-title = API reference
+api-intro = keel's JSON API. Send a personal API token from Settings in the Authorization header.
+api-responses = Responses

@@ -60,3 +60,126 @@ field-required = 此项为必填。
 field-too-long = 最多 { $max } 个字符。
 field-email-invalid = 请输入有效的电子邮箱。
 field-password-short = 密码至少需要 10 个字符。
+error-invalid_json = 请求内容不是格式正确的 JSON。
+error-method_not_allowed = 此处不支持该操作。
+error-email_taken = 该电子邮箱已被他人使用。
+error-reporting_cycle = 所选经理已在此人的汇报线下，汇报关系不能形成环。
+error-unknown_manager = 所选经理不存在。
+error-unknown_team = 所选团队不存在。
+error-unknown_department = 所选部门不存在。
+error-name_taken = 该名称已被使用。
+error-organisation_exists = 该组织已完成初始化。
+error-wrong_password = 当前密码不正确。
+error-cannot_deactivate_self = 不能停用自己的账号。
+
+## 导航
+nav-people = 成员
+nav-org = 组织架构
+nav-teams = 团队
+nav-audit = 审计日志
+nav-settings = 设置
+
+## 常用操作
+action-save = 保存
+action-cancel = 取消
+action-create = 创建
+action-edit = 编辑
+action-search = 搜索
+action-filter = 筛选
+action-next-page = 下一页
+action-older = 更早的记录
+action-deactivate = 停用
+action-reactivate = 重新启用
+action-reset-password = 重置密码
+action-change-password = 修改密码
+action-create-token = 创建令牌
+action-revoke = 吊销
+notice-saved = 已保存。
+field-date-invalid = 请按 YYYY-MM-DD 格式输入日期。
+field-role-invalid = 请选择管理员、总监、经理或成员。
+
+## 成员
+people-title = 成员
+people-new = 添加成员
+people-none = 没有匹配的成员。
+people-search-placeholder = 搜索姓名、拼音、邮箱或职位
+people-all-teams = 全部团队
+people-include-inactive = 包括已停用
+person-name = 姓名
+person-name-en = 英文名 / 拼音
+person-email = 电子邮箱
+person-title = 职位
+person-team = 团队
+person-department = 部门
+person-manager = 直属经理
+person-role = 角色
+person-locale = 语言
+person-hire-date = 入职日期
+person-hr-flag = 负责人事流程（考核、调研、问题处理）
+person-inactive = 已停用
+person-reports = 下属
+person-no-reports = 没有人向此人汇报。
+person-edit-title = 编辑成员
+person-initial-password = 初始密码
+person-initial-password-hint = 可不填。不设密码则需管理员设置后才能登录。
+person-new-password = 新密码
+person-deactivate-hint = 立即结束其所有会话，其全部记录保留。
+admin-actions = 管理操作
+
+## 组织架构
+org-title = 组织架构
+org-summary = 共 { $count } 人，按汇报关系排列。
+
+## 团队
+teams-title = 团队
+teams-new = 新建团队
+team-name = 团队名称
+team-lead = 负责人
+team-members = 人数
+departments-title = 部门
+department-name = 部门名称
+
+## 审计日志
+audit-title = 审计日志
+audit-when = 时间
+audit-actor = 操作人
+audit-action = 操作
+audit-entity = 对象
+audit-summary = 详情
+audit-from = 从
+audit-to = 至
+audit-none = 没有匹配的记录。
+audit-all-entities = 全部对象
+audit-all-actors = 所有人
+audit-action-create = 创建
+audit-action-update = 修改
+audit-action-deactivate = 停用
+audit-action-reactivate = 重新启用
+audit-action-reset_password = 重置密码
+audit-action-change_password = 修改本人密码
+audit-action-revoke = 吊销
+entity-organisation = 组织
+entity-person = 成员
+entity-team = 团队
+entity-department = 部门
+entity-api_token = API 令牌
+
+## 设置
+settings-title = 设置
+settings-password = 密码
+settings-current-password = 当前密码
+settings-password-changed = 密码已修改，您在其他设备上的会话已结束。
+settings-language = 语言
+tokens-title = API 令牌
+tokens-intro = 令牌让脚本以您的身份、按您的权限使用 keel 的 API。
+tokens-created = 请立即复制此令牌，之后不会再显示。
+token-name = 令牌名称
+token-prefix = 开头
+token-created = 创建时间
+token-last-used = 最近使用
+token-revoked = 已吊销
+
+## API 参考
+api-title = API 参考
+api-intro = keel 的 JSON API。请在 Authorization 请求头中携带“设置”里创建的个人 API 令牌。
+api-responses = 响应

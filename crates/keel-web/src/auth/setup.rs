@@ -67,6 +67,7 @@ pub async fn submit(
     let admin = FirstAdmin {
         organisation: f.organisation.trim().to_owned(),
         name: f.name.trim().to_owned(),
+        name_en: None,
         email: f.email.trim().to_lowercase(),
         password_hash: passwords::hash(f.password.clone()).await?,
         locale: locale.code().to_owned(),
@@ -97,8 +98,9 @@ fn render(
         label: l.t(label),
         value: value.to_owned(),
         max,
-        hint: None,
         error,
+        required: true,
+        ..Default::default()
     };
     let mut password = field("password", "password", "setup-password", "", 1024, e_pw);
     password.hint = Some(l.t("setup-password-hint"));

@@ -34,6 +34,23 @@ pub async fn run(command: Command, s: Settings) -> Result<(), String> {
             Ok(())
         }
         Command::Check => check(&s).await,
+        Command::Token(crate::cli::TokenCommand::Create { email, name }) => {
+            let db = open(&s).await?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            let person = db
+                .credentials(&email)
+                .await
+                .map_err(|e| e.to_string())?
+                .filter(|c| c.active)
+                .ok_or_else(|| format!("no active person has the e-mail {email}"))?;
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 100 {
+                return Err("the token name must have 1 to 100 characters".into());
+            }
+            let (_, secret) = keel_web::issue_token(&db, person.id, name).await.map_err(|e| e.to_string())?;
+            println!("{secret}");
+            Ok(())
+        }
     }
 }
 

@@ -298,3 +298,42 @@ pub async fn set_up(server: &TestServer, client: &reqwest::Client, organisation:
 pub async fn body(res: reqwest::Response) -> String {
     res.text().await.expect("body")
 }
+
+/// The demo organisation's logins, loaded into a test database.
+pub struct Demo {
+    pub admin: String,
+    pub director: String,
+    /// Manager of the East team; `member` reports to them.
+    pub manager: String,
+    pub member: String,
+    /// A rep in another team: `member`'s peer, outside `manager`'s line.
+    pub other_rep: String,
+}
+
+pub async fn load_demo(db: &keel_db::Db) -> Demo {
+    keel::demo::load(db).await.expect("load demo");
+    Demo {
+        admin: "zhao.min@yunfan.example".into(),
+        director: "chen.jing@yunfan.example".into(),
+        manager: "li.qiang@yunfan.example".into(),
+        member: "zhou.jie@yunfan.example".into(),
+        other_rep: "chen.chen@yunfan.example".into(),
+    }
+}
+
+pub async fn id_of(db: &keel_db::Db, email: &str) -> uuid::Uuid {
+    db.credentials(email).await.expect("credentials").expect("person exists").id
+}
+
+/// A client signed in as `email` with the demo password.
+pub async fn signed_in(server: &TestServer, email: &str) -> reqwest::Client {
+    let c = client();
+    let res = c
+        .post(server.url("/login"))
+        .form(&[("email", email), ("password", keel::demo::PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 303, "login as {email}");
+    c
+}

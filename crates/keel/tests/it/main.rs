@@ -11,5 +11,6 @@ mod harness;
 mod browser;
 mod cli;
 mod migrations;
+mod permissions;
 mod multi_server;
 mod web;

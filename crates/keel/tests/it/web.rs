@@ -385,7 +385,8 @@ db_test!(
         // is the network's, not keel's, so try a few times.
         let mut res = None;
         for _ in 0..5 {
-            let sent = c
+            // A client of its own: the server closes this connection after answering.
+            let sent = client()
                 .post(s.url("/setup"))
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(format!("organisation={big}"))

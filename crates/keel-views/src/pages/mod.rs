@@ -1,6 +1,12 @@
 //! One struct per page. Every page carries a [`Chrome`]: the language and the signed-in user
 //! that the shared layout needs.
 
+mod account;
+mod people;
+
+pub use account::*;
+pub use people::*;
+
 use askama::Template;
 use keel_i18n::Locale;
 
@@ -12,9 +18,38 @@ pub struct Chrome {
     pub path: String,
 }
 
+/// One link of the main navigation; `label` is a message key.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
 impl Chrome {
     pub fn locales(&self) -> &'static [Locale] {
         &Locale::ALL
+    }
+
+    /// The areas this person can use. An area appears here only once it works.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let Some(user) = &self.user else { return Vec::new() };
+        let mut items = vec![
+            ("/", "nav-home"),
+            ("/people", "nav-people"),
+            ("/org", "nav-org"),
+        ];
+        if user.admin {
+            items.push(("/admin/teams", "nav-teams"));
+            items.push(("/admin/audit", "nav-audit"));
+        }
+        items
+            .into_iter()
+            .map(|(href, label)| NavItem {
+                href,
+                label,
+                current: if href == "/" { self.path == "/" } else { self.path.starts_with(href) },
+            })
+            .collect()
     }
 }
 
@@ -22,6 +57,16 @@ impl Chrome {
 pub struct UserChip {
     pub name: String,
     pub initials: String,
+    /// Sees the administration areas.
+    pub admin: bool,
+}
+
+/// One choice of a `<select>`.
+#[derive(Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
 }
 
 #[derive(Template)]
@@ -32,13 +77,17 @@ pub struct ErrorPage {
     pub message: String,
 }
 
-/// One input of a form, with its current value and its localized error, if any.
+/// One input of a form, with its current value and its localized error, if any. With
+/// `options` it is a `<select>`.
+#[derive(Default)]
 pub struct Field {
     pub name: &'static str,
     pub kind: &'static str,
     pub label: String,
     pub value: String,
     pub max: usize,
+    pub required: bool,
+    pub options: Vec<Choice>,
     pub hint: Option<String>,
     pub error: Option<String>,
 }

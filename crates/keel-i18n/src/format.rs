@@ -1,0 +1,82 @@
+//! Dates, numbers and money as each language writes them.
+
+use crate::Locale;
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Locale {
+    /// `2026年3月5日` / `5 Mar 2026`.
+    pub fn date(self, d: NaiveDate) -> String {
+        match self {
+            Locale::ZhCn => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+            Locale::En => format!("{} {} {}", d.day(), MONTHS_EN[d.month0() as usize], d.year()),
+        }
+    }
+
+    /// A moment, to the minute, in UTC (said so, to avoid guessing).
+    pub fn datetime(self, t: DateTime<Utc>) -> String {
+        format!("{} {:02}:{:02} UTC", self.date(t.date_naive()), t.hour(), t.minute())
+    }
+
+    /// An integer with thousands separators (both languages group by three with commas).
+    pub fn number(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// Money from integer minor units (cents, fen), never through floating point:
+    /// `¥1,234.50` / `CN¥1,234.50`; other currencies by code.
+    pub fn money(self, minor: i64, currency: &str) -> String {
+        let sign = if minor < 0 { "-" } else { "" };
+        let abs = minor.unsigned_abs();
+        let major = self.number((abs / 100) as i64);
+        let cents = abs % 100;
+        let symbol = match (currency, self) {
+            ("CNY", Locale::ZhCn) => "¥".to_owned(),
+            ("CNY", Locale::En) => "CN¥".to_owned(),
+            ("USD", _) => "US$".to_owned(),
+            ("EUR", _) => "€".to_owned(),
+            (code, _) => format!("{code} "),
+        };
+        format!("{sign}{symbol}{major}.{cents:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally_in_each_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+        assert_eq!(Locale::ZhCn.date(d), "2026年3月5日");
+        assert_eq!(Locale::En.date(d), "5 Mar 2026");
+        let t = d.and_hms_opt(9, 7, 0).unwrap().and_utc();
+        assert_eq!(Locale::En.datetime(t), "5 Mar 2026 09:07 UTC");
+    }
+
+    #[test]
+    fn numbers_and_money_group_thousands_without_floats() {
+        assert_eq!(Locale::En.number(0), "0");
+        assert_eq!(Locale::En.number(999), "999");
+        assert_eq!(Locale::En.number(1000), "1,000");
+        assert_eq!(Locale::ZhCn.number(-1234567), "-1,234,567");
+        assert_eq!(Locale::ZhCn.money(123450, "CNY"), "¥1,234.50");
+        assert_eq!(Locale::En.money(-5, "CNY"), "-CN¥0.05");
+        assert_eq!(Locale::En.money(i64::MAX, "USD"), "US$92,233,720,368,547,758.07");
+        assert_eq!(Locale::En.money(100, "HKD"), "HKD 1.00");
+    }
+}

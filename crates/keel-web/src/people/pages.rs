@@ -1,0 +1,178 @@
+use crate::auth::me::Me;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use keel_db::people::{Person, PeopleQuery};
+use keel_domain::roles::Action;
+use keel_views::{Choice, DirectoryPage, OrgEvent, OrgNode, OrgPage, ProfilePage};
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+const PAGE: u32 = 50;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DirectoryQuery {
+    q: String,
+    team: String,
+    inactive: Option<String>,
+    after: String,
+}
+
+/// Parses an optional id from a query or form value; anything else is "none".
+pub fn opt_id(s: &str) -> Option<Uuid> {
+    Uuid::parse_str(s.trim()).ok()
+}
+
+pub async fn directory(
+    State(state): State<AppState>,
+    me: Me,
+    Query(f): Query<DirectoryQuery>,
+) -> Result<Html<String>, AppError> {
+    me.require(Action::ViewDirectory)?;
+    let can_manage = me.can(Action::ManagePeople);
+    let team = opt_id(&f.team);
+    let include_inactive = can_manage && f.inactive.is_some();
+    let q = PeopleQuery {
+        search: Some(f.q.clone()),
+        team_id: team,
+        include_inactive,
+        after: opt_id(&f.after),
+        limit: PAGE,
+    };
+    let (people, more) = state.db.people(&me.actor(), &q).await?;
+    let next = if more {
+        people.last().map(|last| {
+            let mut url = format!("/people?after={}", last.id);
+            if !f.q.is_empty() {
+                url.push_str(&format!("&q={}", urlencode(&f.q)));
+            }
+            if let Some(t) = team {
+                url.push_str(&format!("&team={t}"));
+            }
+            if include_inactive {
+                url.push_str("&inactive=1");
+            }
+            url
+        })
+    } else {
+        None
+    };
+    let teams = state
+        .db
+        .teams()
+        .await?
+        .into_iter()
+        .map(|t| Choice { selected: Some(t.id) == team, value: t.id.to_string(), label: t.name })
+        .collect();
+    let l = me.l();
+    let page = DirectoryPage {
+        q: f.q,
+        teams,
+        include_inactive,
+        can_manage,
+        rows: people.iter().map(|p| super::row(l, p)).collect(),
+        next,
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// Percent-encodes a query value (letters, digits and `-_.~` stay as they are).
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProfileQuery {
+    saved: Option<String>,
+}
+
+pub async fn profile(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    Query(q): Query<ProfileQuery>,
+) -> Result<Html<String>, AppError> {
+    me.require(Action::ViewDirectory)?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let actor = me.actor();
+    let person = state.db.person(&actor, id).await?;
+    let can_manage = me.can(Action::ManagePeople);
+    if !person.active && !can_manage {
+        return Err(AppError::NotFound);
+    }
+    let everyone = state.db.everyone(&actor).await?;
+    let l = me.l();
+    let reports = everyone
+        .iter()
+        .filter(|p| p.manager_id == Some(id))
+        .map(|p| super::row(l, p))
+        .collect();
+    let page = ProfilePage {
+        p: super::row(l, &person),
+        reports,
+        can_manage,
+        notice: q.saved.map(|_| l.t("notice-saved")),
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}
+
+pub async fn org_chart(State(state): State<AppState>, me: Me) -> Result<Html<String>, AppError> {
+    me.require(Action::ViewDirectory)?;
+    let everyone = state.db.everyone(&me.actor()).await?;
+    let l = me.l();
+    let page = OrgPage {
+        summary: l.t_args("org-summary", &[("count", &everyone.len().to_string())]),
+        events: org_events(&everyone),
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// Walks the reporting tree depth-first. Roots are people whose manager is not among the
+/// active people shown (the top of the organisation, or someone whose manager left).
+pub fn org_events(people: &[Person]) -> Vec<OrgEvent> {
+    let ids: std::collections::HashSet<Uuid> = people.iter().map(|p| p.id).collect();
+    let mut children: HashMap<Option<Uuid>, Vec<&Person>> = HashMap::new();
+    for p in people {
+        let parent = p.manager_id.filter(|m| ids.contains(m));
+        children.entry(parent).or_default().push(p);
+    }
+    fn below(id: Uuid, children: &HashMap<Option<Uuid>, Vec<&Person>>) -> usize {
+        children.get(&Some(id)).map_or(0, |c| c.iter().map(|p| 1 + below(p.id, children)).sum())
+    }
+    fn walk(p: &Person, children: &HashMap<Option<Uuid>, Vec<&Person>>, out: &mut Vec<OrgEvent>) {
+        let node = OrgNode {
+            id: p.id.to_string(),
+            name: p.name.clone(),
+            initials: keel_domain::people::initials(&p.name),
+            title: p.title.clone().unwrap_or_default(),
+            reports: below(p.id, children),
+        };
+        match children.get(&Some(p.id)) {
+            Some(kids) => {
+                out.push(OrgEvent::Open(node));
+                for k in kids {
+                    walk(k, children, out);
+                }
+                out.push(OrgEvent::Close);
+            }
+            None => out.push(OrgEvent::Leaf(node)),
+        }
+    }
+    let mut out = Vec::new();
+    for root in children.get(&None).into_iter().flatten() {
+        walk(root, &children, &mut out);
+    }
+    out
+}

@@ -1,0 +1,7 @@
+//! The keel command line as a library, so that tests drive the same code: the clap
+//! definitions, effective settings, one function per command, and the demo organisation.
+
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod settings;
