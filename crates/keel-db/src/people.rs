@@ -144,7 +144,10 @@ impl Db {
 
     /// A page of the directory in name order, and whether more follow.
     pub async fn people(&self, actor: &Actor, q: &PeopleQuery) -> Result<(Vec<Person>, bool)> {
-        let mut sql = format!("SELECT {PERSON_COLUMNS}, {} {PERSON_JOINS} WHERE 1 = 1", private_hire_date());
+        let mut sql = format!(
+            "SELECT {PERSON_COLUMNS}, {} {PERSON_JOINS} WHERE 1 = 1",
+            private_hire_date()
+        );
         if !q.include_inactive {
             sql.push_str(" AND p.active");
         }
@@ -156,7 +159,11 @@ impl Db {
         } else {
             sql.push_str(" AND $3 = $3");
         }
-        sql.push_str(if q.team_id.is_some() { " AND p.team_id = $4" } else { " AND $4 IS NULL" });
+        sql.push_str(if q.team_id.is_some() {
+            " AND p.team_id = $4"
+        } else {
+            " AND $4 IS NULL"
+        });
         if q.after.is_some() {
             sql.push_str(
                 " AND (p.sort_key > (SELECT sort_key FROM people WHERE id = $5) \
@@ -187,11 +194,16 @@ impl Db {
 
     /// Every active person, for the org chart and pickers (small: one organisation).
     pub async fn everyone(&self, actor: &Actor) -> Result<Vec<Person>> {
-        let q = PeopleQuery { limit: 500, ..Default::default() };
+        let q = PeopleQuery {
+            limit: 500,
+            ..Default::default()
+        };
         let mut all = Vec::new();
         let mut after = None;
         loop {
-            let (page, more) = self.people(actor, &PeopleQuery { after, ..q.clone() }).await?;
+            let (page, more) = self
+                .people(actor, &PeopleQuery { after, ..q.clone() })
+                .await?;
             after = page.last().map(|p| p.id);
             all.extend(page);
             if !more {
@@ -231,10 +243,10 @@ impl Db {
         let mut tx = self.begin_write().await?;
         let before = load_input(&mut tx, id).await?;
         check_references(&mut tx, input).await?;
-        if let Some(m) = input.manager_id {
-            if would_cycle(&mut tx, id, m).await? {
-                return Err(DbError::Conflict("reporting_cycle"));
-            }
+        if let Some(m) = input.manager_id
+            && would_cycle(&mut tx, id, m).await?
+        {
+            return Err(DbError::Conflict("reporting_cycle"));
         }
         with_tx!(&mut tx, c => {
             sqlx::query(
@@ -326,7 +338,11 @@ impl Db {
         });
         let entry = audit::Entry {
             actor: Some(actor),
-            action: if actor == id { "change_password" } else { "reset_password" },
+            action: if actor == id {
+                "change_password"
+            } else {
+                "reset_password"
+            },
             entity: "person",
             entity_id: Some(id),
             summary: before.name,
@@ -409,9 +425,21 @@ async fn load_input(tx: &mut Tx, id: Uuid) -> Result<PersonInput> {
 /// Refuses ids of teams, departments or managers that do not exist, with the field's name.
 async fn check_references(tx: &mut Tx, input: &PersonInput) -> Result<()> {
     let checks: [(&str, Option<Uuid>, &'static str); 3] = [
-        ("SELECT COUNT(*) FROM teams WHERE id = $1", input.team_id, "unknown_team"),
-        ("SELECT COUNT(*) FROM departments WHERE id = $1", input.department_id, "unknown_department"),
-        ("SELECT COUNT(*) FROM people WHERE id = $1", input.manager_id, "unknown_manager"),
+        (
+            "SELECT COUNT(*) FROM teams WHERE id = $1",
+            input.team_id,
+            "unknown_team",
+        ),
+        (
+            "SELECT COUNT(*) FROM departments WHERE id = $1",
+            input.department_id,
+            "unknown_department",
+        ),
+        (
+            "SELECT COUNT(*) FROM people WHERE id = $1",
+            input.manager_id,
+            "unknown_manager",
+        ),
     ];
     for (sql, id, code) in checks {
         let Some(id) = id else { continue };

@@ -74,7 +74,10 @@ impl Db {
             action: "create",
             entity: "organisation",
             entity_id: None,
-            summary: format!("organisation '{}' with first admin {}", a.organisation, a.email),
+            summary: format!(
+                "organisation '{}' with first admin {}",
+                a.organisation, a.email
+            ),
         };
         let admin = NewPerson {
             id,

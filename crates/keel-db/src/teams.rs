@@ -145,7 +145,12 @@ async fn check(tx: &mut Tx, t: &TeamInput) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn insert_team(tx: &mut Tx, id: Uuid, t: &TeamInput, at: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn insert_team(
+    tx: &mut Tx,
+    id: Uuid,
+    t: &TeamInput,
+    at: DateTime<Utc>,
+) -> Result<()> {
     with_tx!(tx, c => {
         sqlx::query(
             "INSERT INTO teams (id, name, department_id, lead_id, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -162,7 +167,12 @@ pub(crate) async fn insert_team(tx: &mut Tx, id: Uuid, t: &TeamInput, at: DateTi
     Ok(())
 }
 
-pub(crate) async fn insert_department(tx: &mut Tx, id: Uuid, name: &str, at: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn insert_department(
+    tx: &mut Tx,
+    id: Uuid,
+    name: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
     with_tx!(tx, c => {
         sqlx::query("INSERT INTO departments (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(id)

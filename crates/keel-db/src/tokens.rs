@@ -19,7 +19,13 @@ pub struct Token {
 
 impl Db {
     /// Stores a new token for `person`; the caller made the secret and keeps it.
-    pub async fn create_token(&self, person: Uuid, name: &str, prefix: &str, hash: &[u8]) -> Result<Uuid> {
+    pub async fn create_token(
+        &self,
+        person: Uuid,
+        name: &str,
+        prefix: &str,
+        hash: &[u8],
+    ) -> Result<Uuid> {
         let id = new_id();
         let at = now();
         let mut tx = self.begin_write().await?;
@@ -105,16 +111,16 @@ impl Db {
             .fetch_optional(p)
             .await?
         });
-        if let Some(u) = &user {
-            if at - u.last_seen_at > chrono::TimeDelta::minutes(1) {
-                with_pool!(self, p => {
-                    sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
-                        .bind(hash)
-                        .bind(at)
-                        .execute(p)
-                        .await?;
-                });
-            }
+        if let Some(u) = &user
+            && at - u.last_seen_at > chrono::TimeDelta::minutes(1)
+        {
+            with_pool!(self, p => {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
+                    .bind(hash)
+                    .bind(at)
+                    .execute(p)
+                    .await?;
+            });
         }
         Ok(user)
     }

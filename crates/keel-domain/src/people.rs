@@ -47,7 +47,11 @@ mod tests {
 
     #[test]
     fn pinyin_orders_chinese_names() {
-        let mut names = [("张伟", Some("Zhang Wei")), ("陈静", Some("Chen Jing")), ("Ada", None)];
+        let mut names = [
+            ("张伟", Some("Zhang Wei")),
+            ("陈静", Some("Chen Jing")),
+            ("Ada", None),
+        ];
         names.sort_by_key(|(n, en)| sort_key(n, *en));
         assert_eq!(names.map(|(n, _)| n), ["Ada", "陈静", "张伟"]);
     }

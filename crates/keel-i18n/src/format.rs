@@ -12,13 +12,23 @@ impl Locale {
     pub fn date(self, d: NaiveDate) -> String {
         match self {
             Locale::ZhCn => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-            Locale::En => format!("{} {} {}", d.day(), MONTHS_EN[d.month0() as usize], d.year()),
+            Locale::En => format!(
+                "{} {} {}",
+                d.day(),
+                MONTHS_EN[d.month0() as usize],
+                d.year()
+            ),
         }
     }
 
     /// A moment, to the minute, in UTC (said so, to avoid guessing).
     pub fn datetime(self, t: DateTime<Utc>) -> String {
-        format!("{} {:02}:{:02} UTC", self.date(t.date_naive()), t.hour(), t.minute())
+        format!(
+            "{} {:02}:{:02} UTC",
+            self.date(t.date_naive()),
+            t.hour(),
+            t.minute()
+        )
     }
 
     /// An integer with thousands separators (both languages group by three with commas).
@@ -29,7 +39,7 @@ impl Locale {
             out.push('-');
         }
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -76,7 +86,10 @@ mod tests {
         assert_eq!(Locale::ZhCn.number(-1234567), "-1,234,567");
         assert_eq!(Locale::ZhCn.money(123450, "CNY"), "¥1,234.50");
         assert_eq!(Locale::En.money(-5, "CNY"), "-CN¥0.05");
-        assert_eq!(Locale::En.money(i64::MAX, "USD"), "US$92,233,720,368,547,758.07");
+        assert_eq!(
+            Locale::En.money(i64::MAX, "USD"),
+            "US$92,233,720,368,547,758.07"
+        );
         assert_eq!(Locale::En.money(100, "HKD"), "HKD 1.00");
     }
 }

@@ -130,7 +130,18 @@ mod tests {
         let missing: Vec<String> = keys(include_str!("../locales/en/main.ftl"))
             .into_iter()
             .flat_map(|k| Locale::ALL.map(|l| (k.clone(), l)))
-            .filter(|(k, l)| l.t_args(k, &[("name", "N"), ("max", "9"), ("minutes", "5"), ("count", "3")]).contains("Unknown localization"))
+            .filter(|(k, l)| {
+                l.t_args(
+                    k,
+                    &[
+                        ("name", "N"),
+                        ("max", "9"),
+                        ("minutes", "5"),
+                        ("count", "3"),
+                    ],
+                )
+                .contains("Unknown localization")
+            })
             .map(|(k, l)| format!("{k}/{}", l.code()))
             .collect();
         assert!(missing.is_empty(), "untranslatable: {missing:?}");

@@ -41,7 +41,12 @@ struct Notes {
     error: Option<String>,
 }
 
-async fn render(state: &AppState, me: &Me, notes: Notes, status: StatusCode) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    me: &Me,
+    notes: Notes,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let l = me.l();
     let tokens = state.db.tokens_of(me.user.person_id).await?;
     let page = SettingsPage {
@@ -52,7 +57,10 @@ async fn render(state: &AppState, me: &Me, notes: Notes, status: StatusCode) -> 
                 name: t.name,
                 prefix: t.prefix,
                 created: l.datetime(t.created_at),
-                last_used: t.last_used_at.map(|d| l.datetime(d)).unwrap_or_else(|| "—".into()),
+                last_used: t
+                    .last_used_at
+                    .map(|d| l.datetime(d))
+                    .unwrap_or_else(|| "—".into()),
                 revoked: t.revoked_at.is_some(),
             })
             .collect(),
@@ -66,7 +74,17 @@ async fn render(state: &AppState, me: &Me, notes: Notes, status: StatusCode) -> 
 
 async fn page(State(state): State<AppState>, me: Me) -> Result<Response, AppError> {
     me.require(Action::ManageOwnAccount)?;
-    render(&state, &me, Notes { new_token: None, notice: None, error: None }, StatusCode::OK).await
+    render(
+        &state,
+        &me,
+        Notes {
+            new_token: None,
+            notice: None,
+            error: None,
+        },
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -87,17 +105,38 @@ async fn change_password(
     let l = me.l();
     let stored = state.db.password_hash(me.user.person_id).await?;
     if !passwords::verify(stored, f.current).await {
-        let notes = Notes { new_token: None, notice: None, error: Some(l.t("error-wrong_password")) };
+        let notes = Notes {
+            new_token: None,
+            notice: None,
+            error: Some(l.t("error-wrong_password")),
+        };
         return render(&state, &me, notes, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     if f.password.chars().count() < passwords::MIN_LENGTH || f.password.len() > 1024 {
-        let notes = Notes { new_token: None, notice: None, error: Some(l.t("field-password-short")) };
+        let notes = Notes {
+            new_token: None,
+            notice: None,
+            error: Some(l.t("field-password-short")),
+        };
         return render(&state, &me, notes, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let hash = passwords::hash(f.password).await?;
-    let current = crate::context::cookie(&headers, session::COOKIE).map(|t| session::hash_token(&t));
-    state.db.set_password(me.user.person_id, me.user.person_id, &hash, current.as_deref()).await?;
-    let notes = Notes { new_token: None, notice: Some(l.t("settings-password-changed")), error: None };
+    let current =
+        crate::context::cookie(&headers, session::COOKIE).map(|t| session::hash_token(&t));
+    state
+        .db
+        .set_password(
+            me.user.person_id,
+            me.user.person_id,
+            &hash,
+            current.as_deref(),
+        )
+        .await?;
+    let notes = Notes {
+        new_token: None,
+        notice: Some(l.t("settings-password-changed")),
+        error: None,
+    };
     render(&state, &me, notes, StatusCode::OK).await
 }
 
@@ -107,20 +146,45 @@ struct TokenForm {
     name: String,
 }
 
-async fn create_token(State(state): State<AppState>, me: Me, Form(f): Form<TokenForm>) -> Result<Response, AppError> {
+async fn create_token(
+    State(state): State<AppState>,
+    me: Me,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, AppError> {
     me.require(Action::ManageOwnAccount)?;
     let l = me.l();
     if let Some(e) = crate::auth::setup::required(l, &f.name, 100) {
-        let notes = Notes { new_token: None, notice: None, error: Some(format!("{}: {e}", l.t("token-name"))) };
+        let notes = Notes {
+            new_token: None,
+            notice: None,
+            error: Some(format!("{}: {e}", l.t("token-name"))),
+        };
         return render(&state, &me, notes, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let (_, secret) = tokens::issue(&state.db, me.user.person_id, f.name.trim()).await?;
-    render(&state, &me, Notes { new_token: Some(secret), notice: None, error: None }, StatusCode::OK).await
+    render(
+        &state,
+        &me,
+        Notes {
+            new_token: Some(secret),
+            notice: None,
+            error: None,
+        },
+        StatusCode::OK,
+    )
+    .await
 }
 
-async fn revoke_token(State(state): State<AppState>, me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     me.require(Action::ManageOwnAccount)?;
-    state.db.revoke_token(me.user.person_id, parse_id(&id)?).await?;
+    state
+        .db
+        .revoke_token(me.user.person_id, parse_id(&id)?)
+        .await?;
     Ok(Redirect::to("/settings").into_response())
 }
 
@@ -150,9 +214,20 @@ impl From<Token> for TokenDto {
 
 /// Your API tokens, newest first.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account", responses((status = 200, body = Vec<TokenDto>)))]
-async fn list_tokens(State(state): State<AppState>, me: Me) -> Result<Json<Vec<TokenDto>>, AppError> {
+async fn list_tokens(
+    State(state): State<AppState>,
+    me: Me,
+) -> Result<Json<Vec<TokenDto>>, AppError> {
     me.require(Action::ManageOwnAccount)?;
-    Ok(Json(state.db.tokens_of(me.user.person_id).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        state
+            .db
+            .tokens_of(me.user.person_id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -188,8 +263,15 @@ async fn api_create_token(
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account",
     params(("id" = Uuid, Path, description = "token id")),
     responses((status = 204, description = "revoked"), (status = 404, description = "no such token of yours")))]
-async fn api_revoke_token(State(state): State<AppState>, me: Me, Path(id): Path<String>) -> Result<StatusCode, AppError> {
+async fn api_revoke_token(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
     me.require(Action::ManageOwnAccount)?;
-    state.db.revoke_token(me.user.person_id, parse_id(&id)?).await?;
+    state
+        .db
+        .revoke_token(me.user.person_id, parse_id(&id)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -58,7 +58,9 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("A personal API token from Settings, or `keel token create`."))
+                    .description(Some(
+                        "A personal API token from Settings, or `keel token create`.",
+                    ))
                     .build(),
             ),
         );
@@ -133,24 +135,45 @@ async fn reference(
                             ParameterIn::Cookie => "cookie",
                         }
                         .to_owned();
-                        Some((p.name.clone(), place, p.description.clone().unwrap_or_default()))
+                        Some((
+                            p.name.clone(),
+                            place,
+                            p.description.clone().unwrap_or_default(),
+                        ))
                     }
                     utoipa::openapi::RefOr::Ref(_) => None,
                 })
                 .collect();
-            let responses = op.responses.responses.keys().cloned().collect::<Vec<_>>().join(", ");
+            let responses = op
+                .responses
+                .responses
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
             operations.push(ApiOperation {
-                anchor: format!("{}-{}", method.to_lowercase(), path.replace(['/', '{', '}'], "-")),
+                anchor: format!(
+                    "{}-{}",
+                    method.to_lowercase(),
+                    path.replace(['/', '{', '}'], "-")
+                ),
                 method: method.into(),
                 method_class: method.to_lowercase(),
                 path: path.clone(),
-                summary: op.summary.clone().or_else(|| op.description.clone()).unwrap_or_default(),
+                summary: op
+                    .summary
+                    .clone()
+                    .or_else(|| op.description.clone())
+                    .unwrap_or_default(),
                 params,
                 responses,
             });
         }
     }
-    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost:8080");
     let page = ApiReferencePage {
         origin: format!("http://{host}"),
         version: "3.1".into(),

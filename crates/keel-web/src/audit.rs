@@ -42,10 +42,17 @@ fn day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
-async fn page(State(state): State<AppState>, me: Me, Query(f): Query<Filters>) -> Result<Html<String>, AppError> {
+async fn page(
+    State(state): State<AppState>,
+    me: Me,
+    Query(f): Query<Filters>,
+) -> Result<Html<String>, AppError> {
     me.require(Action::ViewAudit)?;
     let l = me.l();
-    let entity = ENTITIES.iter().find(|e| **e == f.entity).map(|e| e.to_string());
+    let entity = ENTITIES
+        .iter()
+        .find(|e| **e == f.entity)
+        .map(|e| e.to_string());
     let actor = opt_id(&f.actor);
     let q = AuditQuery {
         actor,
@@ -53,7 +60,9 @@ async fn page(State(state): State<AppState>, me: Me, Query(f): Query<Filters>) -
         action: None,
         from: day(&f.from).map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
         // Inclusive of the whole "to" day.
-        to: day(&f.to).and_then(|d| d.succ_opt()).map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
+        to: day(&f.to)
+            .and_then(|d| d.succ_opt())
+            .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
         before: opt_id(&f.before),
         limit: 100,
     };
@@ -68,22 +77,31 @@ async fn page(State(state): State<AppState>, me: Me, Query(f): Query<Filters>) -
             last.id
         )
     });
-    let entity_options = std::iter::once(Choice { value: String::new(), label: l.t("audit-all-entities"), selected: entity.is_none() })
-        .chain(ENTITIES.iter().map(|e| Choice {
-            value: e.to_string(),
-            label: l.t(&format!("entity-{e}")),
-            selected: entity.as_deref() == Some(*e),
-        }))
-        .collect();
-    let mut people = state.db.people(&me.actor(), &keel_db::people::PeopleQuery {
-        include_inactive: true,
-        limit: 500,
-        ..Default::default()
-    }).await?.0;
+    let entity_options = Choice::list(
+        &l.t("audit-all-entities"),
+        ENTITIES
+            .iter()
+            .map(|e| (e.to_string(), l.t(&format!("entity-{e}")))),
+        entity.as_deref().unwrap_or(""),
+    );
+    let mut people = state
+        .db
+        .people(
+            &me.actor(),
+            &keel_db::people::PeopleQuery {
+                include_inactive: true,
+                limit: 500,
+                ..Default::default()
+            },
+        )
+        .await?
+        .0;
     people.sort_by(|a, b| a.name.cmp(&b.name));
-    let actor_options = std::iter::once(Choice { value: String::new(), label: l.t("audit-all-actors"), selected: actor.is_none() })
-        .chain(people.into_iter().map(|p| Choice { selected: Some(p.id) == actor, value: p.id.to_string(), label: p.name }))
-        .collect();
+    let actor_options = Choice::list(
+        &l.t("audit-all-actors"),
+        people.into_iter().map(|p| (p.id.to_string(), p.name)),
+        &actor.map(|a| a.to_string()).unwrap_or_default(),
+    );
     let page = AuditPage {
         entity_options,
         actor_options,
@@ -95,7 +113,9 @@ async fn page(State(state): State<AppState>, me: Me, Query(f): Query<Filters>) -
                 at: l.datetime(r.at),
                 actor: r.actor_name.unwrap_or_else(|| "—".into()),
                 action: l.t(&format!("audit-action-{}", r.action)),
-                link: (r.entity == "person").then(|| r.entity_id.map(|id| format!("/people/{id}"))).flatten(),
+                link: (r.entity == "person")
+                    .then(|| r.entity_id.map(|id| format!("/people/{id}")))
+                    .flatten(),
                 entity: l.t(&format!("entity-{}", r.entity)),
                 summary: r.summary,
             })
@@ -158,7 +178,11 @@ pub struct AuditParams {
 /// The audit log, newest first (admins).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
     responses((status = 200, body = Page<AuditDto>), (status = 403, description = "not an admin")))]
-async fn list(State(state): State<AppState>, me: Me, Query(p): Query<AuditParams>) -> Result<Json<Page<AuditDto>>, AppError> {
+async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<Page<AuditDto>>, AppError> {
     me.require(Action::ViewAudit)?;
     let q = AuditQuery {
         actor: p.actor,
@@ -170,6 +194,11 @@ async fn list(State(state): State<AppState>, me: Me, Query(p): Query<AuditParams
         limit: p.limit.unwrap_or(100),
     };
     let (rows, more) = state.db.audit_log(&q).await?;
-    let next = more.then(|| rows.last().map(|r| r.id.to_string())).flatten();
-    Ok(Json(Page { items: rows.into_iter().map(Into::into).collect(), next }))
+    let next = more
+        .then(|| rows.last().map(|r| r.id.to_string()))
+        .flatten();
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        next,
+    }))
 }

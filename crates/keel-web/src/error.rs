@@ -170,8 +170,11 @@ pub async fn render(req: Request, next: Next) -> Response {
         let mut error = serde_json::json!({ "code": code, "message": message });
         if let Some(m) = &marker {
             if !m.fields.is_empty() {
-                let fields: serde_json::Map<String, serde_json::Value> =
-                    m.fields.iter().map(|(f, msg)| (f.clone(), msg.clone().into())).collect();
+                let fields: serde_json::Map<String, serde_json::Value> = m
+                    .fields
+                    .iter()
+                    .map(|(f, msg)| (f.clone(), msg.clone().into()))
+                    .collect();
                 error["fields"] = fields.into();
             }
             if let Some(d) = &m.detail {

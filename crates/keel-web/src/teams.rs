@@ -33,21 +33,37 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 }
 
 fn choices(items: &[(Uuid, String)], current: Option<Uuid>) -> Vec<Choice> {
-    std::iter::once(Choice { value: String::new(), label: "—".into(), selected: current.is_none() })
-        .chain(items.iter().map(|(id, name)| Choice {
-            value: id.to_string(),
-            label: name.clone(),
-            selected: Some(*id) == current,
-        }))
-        .collect()
+    let current = current.map(|c| c.to_string()).unwrap_or_default();
+    Choice::list(
+        "—",
+        items
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.clone())),
+        &current,
+    )
 }
 
-async fn render(state: &AppState, me: &Me, error: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    me: &Me,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let teams = state.db.teams().await?;
-    let departments: Vec<(Uuid, String)> =
-        state.db.departments().await?.into_iter().map(|d| (d.id, d.name)).collect();
-    let people: Vec<(Uuid, String)> =
-        state.db.everyone(&me.actor()).await?.into_iter().map(|p| (p.id, p.name)).collect();
+    let departments: Vec<(Uuid, String)> = state
+        .db
+        .departments()
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let people: Vec<(Uuid, String)> = state
+        .db
+        .everyone(&me.actor())
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     let page = TeamsPage {
         teams: teams
             .into_iter()
@@ -84,11 +100,22 @@ struct TeamForm {
 }
 
 /// Saves a team; rule breaks come back on the page, in the person's language.
-async fn save(state: &AppState, me: &Me, id: Option<Uuid>, f: TeamForm) -> Result<Response, AppError> {
+async fn save(
+    state: &AppState,
+    me: &Me,
+    id: Option<Uuid>,
+    f: TeamForm,
+) -> Result<Response, AppError> {
     me.require(Action::ManageTeams)?;
     let l = me.l();
     if let Some(e) = required(l, &f.name, 100) {
-        return render(state, me, Some(format!("{}: {e}", l.t("team-name"))), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            state,
+            me,
+            Some(format!("{}: {e}", l.t("team-name"))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let input = TeamInput {
         name: f.name.trim().to_owned(),
@@ -97,18 +124,32 @@ async fn save(state: &AppState, me: &Me, id: Option<Uuid>, f: TeamForm) -> Resul
     };
     let res = match id {
         Some(id) => state.db.update_team(me.user.person_id, id, &input).await,
-        None => state.db.create_team(me.user.person_id, &input).await.map(|_| ()),
+        None => state
+            .db
+            .create_team(me.user.person_id, &input)
+            .await
+            .map(|_| ()),
     };
     match res {
         Ok(()) => Ok(Redirect::to("/admin/teams").into_response()),
         Err(DbError::Conflict(code)) => {
-            render(state, me, Some(l.t(&format!("error-{code}"))), StatusCode::UNPROCESSABLE_ENTITY).await
+            render(
+                state,
+                me,
+                Some(l.t(&format!("error-{code}"))),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-async fn create(State(state): State<AppState>, me: Me, Form(f): Form<TeamForm>) -> Result<Response, AppError> {
+async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Form(f): Form<TeamForm>,
+) -> Result<Response, AppError> {
     save(&state, &me, None, f).await
 }
 
@@ -137,12 +178,28 @@ async fn create_department(
     me.require(Action::ManageTeams)?;
     let l = me.l();
     if let Some(e) = required(l, &f.name, 100) {
-        return render(&state, &me, Some(format!("{}: {e}", l.t("department-name"))), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            &state,
+            &me,
+            Some(format!("{}: {e}", l.t("department-name"))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    match state.db.create_department(me.user.person_id, f.name.trim()).await {
+    match state
+        .db
+        .create_department(me.user.person_id, f.name.trim())
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/teams").into_response()),
         Err(DbError::Conflict(code)) => {
-            render(&state, &me, Some(l.t(&format!("error-{code}"))), StatusCode::UNPROCESSABLE_ENTITY).await
+            render(
+                &state,
+                &me,
+                Some(l.t(&format!("error-{code}"))),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -178,5 +235,13 @@ impl From<Team> for TeamDto {
 #[utoipa::path(get, path = "/api/v1/teams", tag = "people", responses((status = 200, body = Vec<TeamDto>)))]
 async fn list(State(state): State<AppState>, me: Me) -> Result<Json<Vec<TeamDto>>, AppError> {
     me.require(Action::ViewDirectory)?;
-    Ok(Json(state.db.teams().await?.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        state
+            .db
+            .teams()
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }

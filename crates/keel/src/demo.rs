@@ -2,8 +2,8 @@
 //! regional sales teams, each a manager with six reps. Fixed names so screenshots and tests
 //! are reproducible; every demo login shares one password, printed by `keel demo`.
 
-use keel_db::Db;
 use chrono::NaiveDate;
+use keel_db::Db;
 use keel_db::people::{NewPerson, PersonInput};
 use keel_db::setup::{FirstAdmin, Seed};
 use keel_db::teams::TeamInput;
@@ -63,9 +63,14 @@ fn email(pinyin: &str) -> String {
 /// Creates the demo organisation in an empty database, in one transaction.
 pub async fn load(db: &Db) -> Result<Logins, String> {
     if !db.is_first_run().await.map_err(|e| e.to_string())? {
-        return Err("the database already has an organisation; the demo loads only into an empty database".into());
+        return Err(
+            "the database already has an organisation; the demo loads only into an empty database"
+                .into(),
+        );
     }
-    let hash = keel_web::hash_password(PASSWORD.to_owned()).await.map_err(|e| e.to_string())?;
+    let hash = keel_web::hash_password(PASSWORD.to_owned())
+        .await
+        .map_err(|e| e.to_string())?;
     let admin = FirstAdmin {
         organisation: "云帆科技 Yunfan Tech".into(),
         name: "赵敏".into(),
@@ -75,46 +80,88 @@ pub async fn load(db: &Db) -> Result<Logins, String> {
         locale: "zh-CN".into(),
     };
     // Hire dates spread over the last years, fixed so the demo is the same every time.
-    let hired = |n: usize| NaiveDate::from_ymd_opt(2019 + (n % 6) as i32, 1 + (n * 5 % 12) as u32, 1 + (n * 7 % 28) as u32);
-    let person = |n: usize, name: &str, pinyin: &str, title: &str, team, dept, manager, role: &str| NewPerson {
-        id: new_id(),
-        input: PersonInput {
-            name: name.into(),
-            name_en: Some(pinyin.into()),
-            email: Some(email(pinyin)),
-            title: Some(title.into()),
-            team_id: team,
-            department_id: dept,
-            manager_id: manager,
-            role: role.into(),
-            is_hr: false,
-            locale: None,
-            hire_date: hired(n),
-        },
-        password_hash: Some(hash.clone()),
+    let hired = |n: usize| {
+        NaiveDate::from_ymd_opt(
+            2019 + (n % 6) as i32,
+            1 + (n * 5 % 12) as u32,
+            1 + (n * 7 % 28) as u32,
+        )
     };
+    let person =
+        |n: usize, name: &str, pinyin: &str, title: &str, team, dept, manager, role: &str| {
+            NewPerson {
+                id: new_id(),
+                input: PersonInput {
+                    name: name.into(),
+                    name_en: Some(pinyin.into()),
+                    email: Some(email(pinyin)),
+                    title: Some(title.into()),
+                    team_id: team,
+                    department_id: dept,
+                    manager_id: manager,
+                    role: role.into(),
+                    is_hr: false,
+                    locale: None,
+                    hire_date: hired(n),
+                },
+                password_hash: Some(hash.clone()),
+            }
+        };
     let mut seed = Seed::default();
     let sales = new_id();
     seed.departments.push((sales, "销售部 Sales".into()));
-    let director = person(0, "陈静", "Chen Jing", "客户总监 Account Director", None, Some(sales), None, "director");
+    let director = person(
+        0,
+        "陈静",
+        "Chen Jing",
+        "客户总监 Account Director",
+        None,
+        Some(sales),
+        None,
+        "director",
+    );
     let director_id = director.id;
     seed.people.push(director);
     for (i, (region, region_en)) in REGIONS.iter().enumerate() {
         let team = new_id();
         let (m, m_en) = MANAGERS[i];
-        let manager = person(1 + i, m, m_en, "销售经理 Sales Manager", Some(team), Some(sales), Some(director_id), "manager");
+        let manager = person(
+            1 + i,
+            m,
+            m_en,
+            "销售经理 Sales Manager",
+            Some(team),
+            Some(sales),
+            Some(director_id),
+            "manager",
+        );
         let manager_id = manager.id;
         seed.teams.push((
             team,
-            TeamInput { name: format!("{region} {region_en}"), department_id: Some(sales), lead_id: Some(manager_id) },
+            TeamInput {
+                name: format!("{region} {region_en}"),
+                department_id: Some(sales),
+                lead_id: Some(manager_id),
+            },
         ));
         seed.people.push(manager);
         for (k, (r, r_en)) in REPS[i * 6..i * 6 + 6].iter().enumerate() {
-            let rep = person(5 + i * 6 + k, r, r_en, "客户经理 Account Manager", Some(team), Some(sales), Some(manager_id), "member");
+            let rep = person(
+                5 + i * 6 + k,
+                r,
+                r_en,
+                "客户经理 Account Manager",
+                Some(team),
+                Some(sales),
+                Some(manager_id),
+                "member",
+            );
             seed.people.push(rep);
         }
     }
-    db.create_organisation(&admin, &seed).await.map_err(|e| e.to_string())?;
+    db.create_organisation(&admin, &seed)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(vec![
         ("director", email("Chen Jing")),
         ("manager", email(MANAGERS[0].1)),

@@ -183,3 +183,5 @@ token-revoked = Revoked
 api-title = API reference
 api-intro = keel's JSON API. Send a personal API token from Settings in the Authorization header.
 api-responses = Responses
+org-reports = { $count } below
+org-fold = Show or hide this branch

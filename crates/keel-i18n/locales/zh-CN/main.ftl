@@ -183,3 +183,5 @@ token-revoked = 已吊销
 api-title = API 参考
 api-intro = keel 的 JSON API。请在 Authorization 请求头中携带“设置”里创建的个人 API 令牌。
 api-responses = 响应
+org-reports = 下属 { $count } 人
+org-fold = 展开或收起此分支

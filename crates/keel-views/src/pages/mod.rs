@@ -32,7 +32,9 @@ impl Chrome {
 
     /// The areas this person can use. An area appears here only once it works.
     pub fn nav(&self) -> Vec<NavItem> {
-        let Some(user) = &self.user else { return Vec::new() };
+        let Some(user) = &self.user else {
+            return Vec::new();
+        };
         let mut items = vec![
             ("/", "nav-home"),
             ("/people", "nav-people"),
@@ -47,7 +49,11 @@ impl Chrome {
             .map(|(href, label)| NavItem {
                 href,
                 label,
-                current: if href == "/" { self.path == "/" } else { self.path.starts_with(href) },
+                current: if href == "/" {
+                    self.path == "/"
+                } else {
+                    self.path.starts_with(href)
+                },
             })
             .collect()
     }
@@ -67,6 +73,29 @@ pub struct Choice {
     pub value: String,
     pub label: String,
     pub selected: bool,
+}
+
+impl Choice {
+    /// A `<select>`'s options: first `none` (the empty value), then `(value, label)` pairs,
+    /// with `current` selected.
+    pub fn list(
+        none: &str,
+        items: impl IntoIterator<Item = (String, String)>,
+        current: &str,
+    ) -> Vec<Choice> {
+        let first = Choice {
+            value: String::new(),
+            label: none.to_owned(),
+            selected: current.is_empty(),
+        };
+        std::iter::once(first)
+            .chain(items.into_iter().map(|(value, label)| Choice {
+                selected: value == current,
+                value,
+                label,
+            }))
+            .collect()
+    }
 }
 
 #[derive(Template)]

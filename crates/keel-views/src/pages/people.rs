@@ -1,6 +1,6 @@
 //! The people area: directory, profile, org chart, the person form, teams and the audit log.
 
-use super::{Chrome, Choice, Field};
+use super::{Choice, Chrome, Field};
 use askama::Template;
 
 /// A person as a row or a link: display-ready strings.

@@ -45,9 +45,12 @@ impl Me {
 impl<S: Send + Sync> FromRequestParts<S> for Me {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        let ctx = Ctx::from_request_parts(parts, state).await.unwrap_or_default();
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .unwrap_or_default();
         let user = ctx.user.clone().ok_or(AppError::Unauthorized)?;
-        let role = Role::parse(&user.role).ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
+        let role = Role::parse(&user.role)
+            .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
         Ok(Me { user, role, ctx })
     }
 }

@@ -9,9 +9,15 @@ use uuid::Uuid;
 
 /// A new token for `person` named `name`: (its id, the secret to hand over once).
 pub async fn issue(db: &Db, person: Uuid, name: &str) -> Result<(Uuid, String), DbError> {
-    let secret = format!("keel_{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+    let secret = format!(
+        "keel_{}{}",
+        Uuid::new_v4().simple(),
+        Uuid::new_v4().simple()
+    );
     let prefix = &secret[..13];
-    let id = db.create_token(person, name, prefix, &hash_token(&secret)).await?;
+    let id = db
+        .create_token(person, name, prefix, &hash_token(&secret))
+        .await?;
     Ok((id, secret))
 }
 

@@ -120,18 +120,27 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let l = me.l();
-    let err = |name: &str| errors.iter().find(|(n, _)| *n == name).map(|(_, m)| m.clone());
-    let choices = |items: Vec<(String, String)>, current: &str| -> Vec<Choice> {
-        std::iter::once(Choice { value: String::new(), label: "—".into(), selected: current.is_empty() })
-            .chain(items.into_iter().map(|(value, label)| Choice {
-                selected: value == current,
-                value,
-                label,
-            }))
-            .collect()
+    let err = |name: &str| {
+        errors
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, m)| m.clone())
     };
-    let teams = state.db.teams().await?.into_iter().map(|t| (t.id.to_string(), t.name)).collect();
-    let departments = state.db.departments().await?.into_iter().map(|d| (d.id.to_string(), d.name)).collect();
+    let choices = |items: Vec<(String, String)>, current: &str| Choice::list("—", items, current);
+    let teams = state
+        .db
+        .teams()
+        .await?
+        .into_iter()
+        .map(|t| (t.id.to_string(), t.name))
+        .collect();
+    let departments = state
+        .db
+        .departments()
+        .await?
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.name))
+        .collect();
     let managers = state
         .db
         .everyone(&me.actor())
@@ -148,13 +157,13 @@ async fn render(
             selected: f.role == r.as_str() || (f.role.is_empty() && *r == Role::Member),
         })
         .collect();
-    let locales = std::iter::once(Choice { value: String::new(), label: "—".into(), selected: f.locale.is_empty() })
-        .chain(Locale::ALL.iter().map(|loc| Choice {
-            value: loc.code().into(),
-            label: loc.native_name().into(),
-            selected: f.locale == loc.code(),
-        }))
-        .collect();
+    let locales = Choice::list(
+        "—",
+        Locale::ALL
+            .iter()
+            .map(|loc| (loc.code().to_owned(), loc.native_name().to_owned())),
+        &f.locale,
+    );
     let text = |name, kind, label: &str, value: &str, required| Field {
         name,
         kind,
@@ -179,8 +188,16 @@ async fn render(
         text("email", "email", "person-email", &f.email, false),
         text("title", "text", "person-title", &f.title, false),
         select("team_id", "person-team", choices(teams, &f.team_id)),
-        select("department_id", "person-department", choices(departments, &f.department_id)),
-        select("manager_id", "person-manager", choices(managers, &f.manager_id)),
+        select(
+            "department_id",
+            "person-department",
+            choices(departments, &f.department_id),
+        ),
+        select(
+            "manager_id",
+            "person-manager",
+            choices(managers, &f.manager_id),
+        ),
         select("role", "person-role", roles),
         select("locale", "person-locale", locales),
         text("hire_date", "date", "person-hire-date", &f.hire_date, false),
@@ -191,7 +208,11 @@ async fn render(
         fields.push(pw);
     }
     let page = PersonFormPage {
-        heading: l.t(if editing.is_some() { "person-edit-title" } else { "people-new" }),
+        heading: l.t(if editing.is_some() {
+            "person-edit-title"
+        } else {
+            "people-new"
+        }),
         action: editing.map_or("/admin/people".into(), |id| format!("/admin/people/{id}")),
         cancel: editing.map_or("/people".into(), |id| format!("/people/{id}")),
         fields,
@@ -204,24 +225,58 @@ async fn render(
 
 pub async fn new_form(State(state): State<AppState>, me: Me) -> Result<Response, AppError> {
     me.require(Action::ManagePeople)?;
-    render(&state, &me, None, &PersonForm::default(), Vec::new(), StatusCode::OK).await
+    render(
+        &state,
+        &me,
+        None,
+        &PersonForm::default(),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-pub async fn create(State(state): State<AppState>, me: Me, Form(f): Form<PersonForm>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Form(f): Form<PersonForm>,
+) -> Result<Response, AppError> {
     me.require(Action::ManagePeople)?;
     let input = match validate(me.l(), &f, true) {
         Ok(i) => i,
-        Err(errors) => return render(&state, &me, None, &f, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            return render(
+                &state,
+                &me,
+                None,
+                &f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let hash = match f.password.is_empty() {
         true => None,
         false => Some(passwords::hash(f.password.clone()).await?),
     };
-    match state.db.create_person(me.user.person_id, &input, hash.as_deref()).await {
+    match state
+        .db
+        .create_person(me.user.person_id, &input, hash.as_deref())
+        .await
+    {
         Ok(id) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
         Err(DbError::Conflict(code)) => {
             let errors = vec![(conflict_field(code), me.l().t(&format!("error-{code}")))];
-            render(&state, &me, None, &f, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            render(
+                &state,
+                &me,
+                None,
+                &f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -231,7 +286,11 @@ fn parse_id(id: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::NotFound)
 }
 
-pub async fn edit_form(State(state): State<AppState>, me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     me.require(Action::ManagePeople)?;
     let id = parse_id(&id)?;
     let p = state.db.person(&me.actor(), id).await?;
@@ -263,13 +322,31 @@ pub async fn update(
     let id = parse_id(&id)?;
     let input = match validate(me.l(), &f, false) {
         Ok(i) => i,
-        Err(errors) => return render(&state, &me, Some(id), &f, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            return render(
+                &state,
+                &me,
+                Some(id),
+                &f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     match state.db.update_person(me.user.person_id, id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
         Err(DbError::Conflict(code)) => {
             let errors = vec![(conflict_field(code), me.l().t(&format!("error-{code}")))];
-            render(&state, &me, Some(id), &f, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            render(
+                &state,
+                &me,
+                Some(id),
+                &f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -311,11 +388,17 @@ pub async fn reset_password(
     me.require(Action::ManagePeople)?;
     let id = parse_id(&id)?;
     if f.password.chars().count() < passwords::MIN_LENGTH || f.password.len() > 1024 {
-        return Err(AppError::Invalid(vec![("password".into(), me.l().t("field-password-short"))]));
+        return Err(AppError::Invalid(vec![(
+            "password".into(),
+            me.l().t("field-password-short"),
+        )]));
     }
     // 404 for an unknown id before hashing anything.
     state.db.person(&me.actor(), id).await?;
     let hash = passwords::hash(f.password).await?;
-    state.db.set_password(me.user.person_id, id, &hash, None).await?;
+    state
+        .db
+        .set_password(me.user.person_id, id, &hash, None)
+        .await?;
     Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response())
 }

@@ -100,7 +100,11 @@ pub struct ListParams {
 /// The directory in name order, a page at a time.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams),
     responses((status = 200, body = Page<PersonDto>)))]
-async fn list(State(state): State<AppState>, me: Me, Query(p): Query<ListParams>) -> Result<Json<Page<PersonDto>>, AppError> {
+async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<ListParams>,
+) -> Result<Json<Page<PersonDto>>, AppError> {
     me.require(Action::ViewDirectory)?;
     let q = PeopleQuery {
         search: p.q,
@@ -110,15 +114,24 @@ async fn list(State(state): State<AppState>, me: Me, Query(p): Query<ListParams>
         limit: p.limit.unwrap_or(100),
     };
     let (people, more) = state.db.people(&me.actor(), &q).await?;
-    let next = more.then(|| people.last().map(|p| p.id.to_string())).flatten();
-    Ok(Json(Page { items: people.into_iter().map(Into::into).collect(), next }))
+    let next = more
+        .then(|| people.last().map(|p| p.id.to_string()))
+        .flatten();
+    Ok(Json(Page {
+        items: people.into_iter().map(Into::into).collect(),
+        next,
+    }))
 }
 
 /// One person.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = Uuid, Path, description = "person id")),
     responses((status = 200, body = PersonDto), (status = 404, description = "no such person")))]
-async fn get_one(State(state): State<AppState>, me: Me, Path(id): Path<String>) -> Result<Json<PersonDto>, AppError> {
+async fn get_one(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+) -> Result<Json<PersonDto>, AppError> {
     me.require(Action::ViewDirectory)?;
     let p = state.db.person(&me.actor(), parse_id(&id)?).await?;
     if !p.active && !me.can(Action::ManagePeople) {
@@ -153,10 +166,10 @@ fn check(l: Locale, i: &PersonInput, password: Option<&str>) -> Result<(), AppEr
     if let Some(e) = crate::auth::setup::required(l, &i.name, 100) {
         errors.push(("name".to_owned(), e));
     }
-    if let Some(email) = &i.email {
-        if let Some(e) = crate::auth::setup::email_error(l, email) {
-            errors.push(("email".to_owned(), e));
-        }
+    if let Some(email) = &i.email
+        && let Some(e) = crate::auth::setup::email_error(l, email)
+    {
+        errors.push(("email".to_owned(), e));
     }
     if Role::parse(&i.role).is_none() {
         errors.push(("role".to_owned(), l.t("field-role-invalid")));
@@ -164,14 +177,19 @@ fn check(l: Locale, i: &PersonInput, password: Option<&str>) -> Result<(), AppEr
     if password.is_some_and(|p| p.chars().count() < passwords::MIN_LENGTH || p.len() > 1024) {
         errors.push(("password".to_owned(), l.t("field-password-short")));
     }
-    if errors.is_empty() { Ok(()) } else { Err(AppError::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(errors))
+    }
 }
 
 fn storage_error(l: Locale, e: DbError) -> AppError {
     match e {
-        DbError::Conflict(code) if code != "organisation_exists" => {
-            AppError::Invalid(vec![(conflict_field(code).to_owned(), l.t(&format!("error-{code}")))])
-        }
+        DbError::Conflict(code) if code != "organisation_exists" => AppError::Invalid(vec![(
+            conflict_field(code).to_owned(),
+            l.t(&format!("error-{code}")),
+        )]),
         e => e.into(),
     }
 }
@@ -179,19 +197,30 @@ fn storage_error(l: Locale, e: DbError) -> AppError {
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = NewPersonDto,
     responses((status = 201, body = PersonDto), (status = 403, description = "not an admin"),
         (status = 422, description = "fields need attention")))]
-async fn create(State(state): State<AppState>, me: Me, ApiJson(b): ApiJson<NewPersonDto>) -> Result<(StatusCode, Json<PersonDto>), AppError> {
+async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    ApiJson(b): ApiJson<NewPersonDto>,
+) -> Result<(StatusCode, Json<PersonDto>), AppError> {
     me.require(Action::ManagePeople)?;
     let input = PersonInput {
         name: b.name.trim().to_owned(),
         name_en: b.name_en,
-        email: b.email.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()),
+        email: b
+            .email
+            .map(|e| e.trim().to_lowercase())
+            .filter(|e| !e.is_empty()),
         title: b.title,
         team_id: b.team_id,
         department_id: b.department_id,
         manager_id: b.manager_id,
         role: b.role,
         is_hr: b.is_hr,
-        locale: b.locale.as_deref().and_then(Locale::parse).map(|l| l.code().to_owned()),
+        locale: b
+            .locale
+            .as_deref()
+            .and_then(Locale::parse)
+            .map(|l| l.code().to_owned()),
         hire_date: b.hire_date,
     };
     check(me.l(), &input, b.password.as_deref())?;
@@ -209,7 +238,9 @@ async fn create(State(state): State<AppState>, me: Me, ApiJson(b): ApiJson<NewPe
 }
 
 /// `Some(None)` when the field is present as `null`, `None` when absent.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 

@@ -38,7 +38,9 @@ pub fn row(l: Locale, p: &Person) -> PersonRow {
         email: p.email.clone().unwrap_or_default(),
         team: p.team_name.clone().unwrap_or_default(),
         department: p.department_name.clone().unwrap_or_default(),
-        manager: p.manager_id.map(|id| (id.to_string(), p.manager_name.clone().unwrap_or_default())),
+        manager: p
+            .manager_id
+            .map(|id| (id.to_string(), p.manager_name.clone().unwrap_or_default())),
         role: l.t(&format!("role-{}", p.role)),
         is_hr: p.is_hr,
         active: p.active,

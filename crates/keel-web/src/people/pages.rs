@@ -3,7 +3,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use keel_db::people::{Person, PeopleQuery};
+use keel_db::people::{PeopleQuery, Person};
 use keel_domain::roles::Action;
 use keel_views::{Choice, DirectoryPage, OrgEvent, OrgNode, OrgPage, ProfilePage};
 use serde::Deserialize;
@@ -65,7 +65,11 @@ pub async fn directory(
         .teams()
         .await?
         .into_iter()
-        .map(|t| Choice { selected: Some(t.id) == team, value: t.id.to_string(), label: t.name })
+        .map(|t| Choice {
+            selected: Some(t.id) == team,
+            value: t.id.to_string(),
+            label: t.name,
+        })
         .collect();
     let l = me.l();
     let page = DirectoryPage {
@@ -84,7 +88,9 @@ pub async fn directory(
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -149,7 +155,9 @@ pub fn org_events(people: &[Person]) -> Vec<OrgEvent> {
         children.entry(parent).or_default().push(p);
     }
     fn below(id: Uuid, children: &HashMap<Option<Uuid>, Vec<&Person>>) -> usize {
-        children.get(&Some(id)).map_or(0, |c| c.iter().map(|p| 1 + below(p.id, children)).sum())
+        children
+            .get(&Some(id))
+            .map_or(0, |c| c.iter().map(|p| 1 + below(p.id, children)).sum())
     }
     fn walk(p: &Person, children: &HashMap<Option<Uuid>, Vec<&Person>>, out: &mut Vec<OrgEvent>) {
         let node = OrgNode {

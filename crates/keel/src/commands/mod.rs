@@ -47,7 +47,9 @@ pub async fn run(command: Command, s: Settings) -> Result<(), String> {
             if name.is_empty() || name.chars().count() > 100 {
                 return Err("the token name must have 1 to 100 characters".into());
             }
-            let (_, secret) = keel_web::issue_token(&db, person.id, name).await.map_err(|e| e.to_string())?;
+            let (_, secret) = keel_web::issue_token(&db, person.id, name)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("{secret}");
             Ok(())
         }

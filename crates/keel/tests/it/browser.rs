@@ -58,12 +58,7 @@ async fn first_run_setup_then_log_out_and_in_again_in_both_languages() {
     let s = TestServer::start(&t).await;
     b.goto(&s.url("/")).await.unwrap();
     // Switch to English on the set-up page itself.
-    b.find(Locator::Css("form.lang button[value='en']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("form.lang button[value='en']")).await;
     wait_for_heading(&b, "Set up keel").await;
     assert!(b.title().await.unwrap().starts_with("Set up keel"));
     for (name, value) in [
@@ -72,56 +67,26 @@ async fn first_run_setup_then_log_out_and_in_again_in_both_languages() {
         ("email", "ada@example.com"),
         ("password", "a long enough password"),
     ] {
-        b.find(Locator::Css(&format!("input[name='{name}']")))
-            .await
-            .unwrap()
-            .send_keys(value)
-            .await
-            .unwrap();
+        type_into(&b, Locator::Css(&format!("input[name='{name}']")), value).await;
     }
-    b.find(Locator::Css("button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("button.primary")).await;
     wait_for_heading(&b, "Welcome, Ada Admin").await;
     // Back to Chinese, which is stored with the person.
-    b.find(Locator::Css("form.lang button[value='zh-CN']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("form.lang button[value='zh-CN']")).await;
     wait_for_heading(&b, "欢迎，Ada Admin").await;
     // Log out, then in again.
-    b.find(Locator::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Id("logout")).await;
     wait_for_heading(&b, "云帆科技").await;
     assert_eq!(b.current_url().await.unwrap().path(), "/login");
     assert!(b.source().await.unwrap().contains("您已退出登录"));
-    b.find(Locator::Css("input[name='email']"))
-        .await
-        .unwrap()
-        .send_keys("ada@example.com")
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name='password']"))
-        .await
-        .unwrap()
-        .send_keys("a long enough password")
-        .await
-        .unwrap();
-    b.find(Locator::Css("button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&b, Locator::Css("input[name='email']"), "ada@example.com").await;
+    type_into(
+        &b,
+        Locator::Css("input[name='password']"),
+        "a long enough password",
+    )
+    .await;
+    click(&b, Locator::Css("button.primary")).await;
     wait_for_heading(&b, "欢迎，Ada Admin").await;
     b.close().await.unwrap();
 }
@@ -145,4 +110,91 @@ async fn wait_for_heading(b: &Client, text: &str) {
         .map(|u| u.to_string())
         .unwrap_or_default();
     panic!("heading never became {text:?}; last {last:?} at {url}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_director_opens_the_org_chart_in_both_languages_and_logs_out() {
+    let Some(b) = browser().await else { return };
+    let t = TestDb::sqlite().await;
+    crate::harness::load_demo(&t.db).await;
+    let s = TestServer::start(&t).await;
+    b.goto(&s.url("/")).await.unwrap();
+    wait_for_heading(&b, "云帆科技 Yunfan Tech").await;
+    type_into(
+        &b,
+        Locator::Css("input[name='email']"),
+        "chen.jing@yunfan.example",
+    )
+    .await;
+    type_into(
+        &b,
+        Locator::Css("input[name='password']"),
+        keel::demo::PASSWORD,
+    )
+    .await;
+    click(&b, Locator::Css("button.primary")).await;
+    wait_for_heading(&b, "欢迎，陈静").await;
+
+    // The org chart from the navigation: the director at the top, 28 people below.
+    click(&b, Locator::LinkText("组织架构")).await;
+    wait_for_heading(&b, "组织架构").await;
+    let first = b
+        .find(Locator::Css("ul.org > li"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        first.contains("陈静") && first.contains("下属 28 人"),
+        "{first}"
+    );
+    let cards = b.find_all(Locator::Css(".org-card")).await.unwrap();
+    assert_eq!(cards.len(), 30);
+    // Folding a branch hides its people.
+    let branch = b
+        .find(Locator::Css(
+            "ul.org > li > details > ul > li > details > summary.fold",
+        ))
+        .await
+        .unwrap();
+    branch.click().await.unwrap();
+    let visible = b.find_all(Locator::Css(".org-card")).await.unwrap();
+    let mut shown = 0;
+    for card in visible {
+        if card.is_displayed().await.unwrap() {
+            shown += 1;
+        }
+    }
+    assert_eq!(shown, 24, "six reps folded away");
+
+    // English, then Chinese again, staying on the org chart.
+    click(&b, Locator::Css("form.lang button[value='en']")).await;
+    wait_for_heading(&b, "Org chart").await;
+    assert!(b.find(Locator::LinkText("People")).await.is_ok());
+    click(&b, Locator::Css("form.lang button[value='zh-CN']")).await;
+    wait_for_heading(&b, "组织架构").await;
+
+    click(&b, Locator::Id("logout")).await;
+    wait_for_heading(&b, "云帆科技 Yunfan Tech").await;
+    assert!(b.source().await.unwrap().contains("您已退出登录"));
+    b.close().await.unwrap();
+}
+
+async fn click(b: &Client, at: Locator<'_>) {
+    b.find(at)
+        .await
+        .expect("element to click")
+        .click()
+        .await
+        .expect("click");
+}
+
+async fn type_into(b: &Client, at: Locator<'_>, text: &str) {
+    b.find(at)
+        .await
+        .expect("input")
+        .send_keys(text)
+        .await
+        .expect("typing");
 }

@@ -291,3 +291,52 @@ fn serve_stops_gracefully_on_sigterm() {
     assert!(out.status.success(), "exit after SIGTERM: {:?}", out.status);
     assert!(String::from_utf8_lossy(&out.stderr).contains("keel stopped"));
 }
+
+#[tokio::test]
+async fn token_create_prints_a_working_token_once() {
+    let dir = tmp();
+    assert!(keel(&["demo"], dir.path()).status.success());
+    let out = keel(
+        &[
+            "token",
+            "create",
+            "--email",
+            "Chen.Jing@yunfan.example",
+            "--name",
+            "report script",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secret = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(secret.starts_with("keel_"), "{secret}");
+    // It works against a server on the same database.
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join("keel-data/keel.db").display()
+    );
+    let s = crate::harness::TestServer::start_with(keel_web::Config::for_database(
+        crate::harness::db_config(&url),
+    ))
+    .await;
+    let me: serde_json::Value = reqwest::Client::new()
+        .get(s.url("/api/v1/me"))
+        .header("authorization", format!("Bearer {secret}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["name"], "陈静");
+    // Unknown people get a clear line.
+    let line = fails_cleanly(&keel(
+        &["token", "create", "--email", "ghost@nowhere.example"],
+        dir.path(),
+    ));
+    assert!(line.contains("no active person"), "{line}");
+}

@@ -322,7 +322,11 @@ pub async fn load_demo(db: &keel_db::Db) -> Demo {
 }
 
 pub async fn id_of(db: &keel_db::Db, email: &str) -> uuid::Uuid {
-    db.credentials(email).await.expect("credentials").expect("person exists").id
+    db.credentials(email)
+        .await
+        .expect("credentials")
+        .expect("person exists")
+        .id
 }
 
 /// A client signed in as `email` with the demo password.

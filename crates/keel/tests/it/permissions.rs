@@ -35,12 +35,22 @@ struct Case {
 const ROLES: [&str; 5] = ["anonymous", "member", "manager", "director", "admin"];
 
 fn case(method: Method, path: impl Into<String>, body: Body, expect: [Expect; 5]) -> Case {
-    Case { method, path: path.into(), body, expect }
+    Case {
+        method,
+        path: path.into(),
+        body,
+        expect,
+    }
 }
 
 async fn outcome(res: reqwest::Response) -> (Expect, u16) {
     let status = res.status().as_u16();
-    let location = res.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_owned();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let e = match status {
         401 => Login,
         303 | 302 | 307 if location.starts_with("/login") => Login,
@@ -59,7 +69,10 @@ db_test!(
         let admin_id = id_of(&t.db, &demo.admin).await;
         let victim = id_of(&t.db, "xiao.ran@yunfan.example").await;
         let team = t.db.teams().await.unwrap()[0].id;
-        let admin_token = keel_web::issue_token(&t.db, admin_id, "admin's").await.unwrap().0;
+        let admin_token = keel_web::issue_token(&t.db, admin_id, "admin's")
+            .await
+            .unwrap()
+            .0;
         let unknown = uuid::Uuid::now_v7();
 
         let all = [Login, Allowed, Allowed, Allowed, Allowed];
@@ -75,53 +88,156 @@ db_test!(
         let mut cases = vec![
             case(Method::GET, "/", Body::None, all),
             case(Method::GET, "/people", Body::None, all),
-            case(Method::GET, "/people?q=%25'%20OR%201%3D1--", Body::None, all),
+            case(
+                Method::GET,
+                "/people?q=%25'%20OR%201%3D1--",
+                Body::None,
+                all,
+            ),
             case(Method::GET, format!("/people/{other}"), Body::None, all),
-            case(Method::GET, format!("/people/{unknown}"), Body::None, [Login, Hidden, Hidden, Hidden, Hidden]),
-            case(Method::GET, "/people/not-an-id", Body::None, [Login, Hidden, Hidden, Hidden, Hidden]),
+            case(
+                Method::GET,
+                format!("/people/{unknown}"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
+            case(
+                Method::GET,
+                "/people/not-an-id",
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
             case(Method::GET, "/org", Body::None, all),
             case(Method::GET, "/settings", Body::None, all),
             case(Method::GET, "/api", Body::None, all),
             case(Method::GET, "/admin/people/new", Body::None, admin_only),
-            case(Method::GET, format!("/admin/people/{other}/edit"), Body::None, admin_only),
+            case(
+                Method::GET,
+                format!("/admin/people/{other}/edit"),
+                Body::None,
+                admin_only,
+            ),
             case(Method::GET, "/admin/teams", Body::None, admin_only),
             case(Method::GET, "/admin/audit", Body::None, admin_only),
             case(Method::GET, "/healthz", Body::None, public),
             case(Method::GET, "/metrics", Body::None, public),
             case(Method::GET, "/api/v1/openapi.json", Body::None, public),
             // Writes to other people's records.
-            case(Method::POST, format!("/admin/people/{victim}"), Body::Form(vec![
-                ("name", "萧然".into()), ("role", "member".into()), ("title", "Renamed".into())]), admin_only),
-            case(Method::POST, format!("/admin/people/{victim}/password"),
-                Body::Form(vec![("password", "a brand new password".into())]), admin_only),
-            case(Method::POST, format!("/admin/people/{victim}/active"), Body::Form(vec![("active", "false".into())]), admin_only),
-            case(Method::POST, format!("/admin/people/{unknown}/active"), Body::Form(vec![("active", "false".into())]),
-                [Login, Denied, Denied, Denied, Hidden]),
-            case(Method::POST, format!("/admin/teams/{team}"), Body::Form(vec![("name", "华东大区 East China".into())]), admin_only),
-            case(Method::POST, "/admin/departments", Body::Form(vec![("name", "客服部 Service".into())]), admin_only),
-            case(Method::POST, "/settings/tokens", Body::Form(vec![("name", "script".into())]), all),
+            case(
+                Method::POST,
+                format!("/admin/people/{victim}"),
+                Body::Form(vec![
+                    ("name", "萧然".into()),
+                    ("role", "member".into()),
+                    ("title", "Renamed".into()),
+                ]),
+                admin_only,
+            ),
+            case(
+                Method::POST,
+                format!("/admin/people/{victim}/password"),
+                Body::Form(vec![("password", "a brand new password".into())]),
+                admin_only,
+            ),
+            case(
+                Method::POST,
+                format!("/admin/people/{victim}/active"),
+                Body::Form(vec![("active", "false".into())]),
+                admin_only,
+            ),
+            case(
+                Method::POST,
+                format!("/admin/people/{unknown}/active"),
+                Body::Form(vec![("active", "false".into())]),
+                [Login, Denied, Denied, Denied, Hidden],
+            ),
+            case(
+                Method::POST,
+                format!("/admin/teams/{team}"),
+                Body::Form(vec![("name", "华东大区 East China".into())]),
+                admin_only,
+            ),
+            case(
+                Method::POST,
+                "/admin/departments",
+                Body::Form(vec![("name", "客服部 Service".into())]),
+                admin_only,
+            ),
+            case(
+                Method::POST,
+                "/settings/tokens",
+                Body::Form(vec![("name", "script".into())]),
+                all,
+            ),
             // Someone else's token: as good as nonexistent. The admin owns it.
-            case(Method::POST, format!("/settings/tokens/{admin_token}/revoke"), Body::None, [Login, Hidden, Hidden, Hidden, Allowed]),
-            case(Method::POST, "/settings/password", Body::Form(vec![
-                ("current", "not my password".into()), ("password", "whatever whatever".into())]), all),
+            case(
+                Method::POST,
+                format!("/settings/tokens/{admin_token}/revoke"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Allowed],
+            ),
+            case(
+                Method::POST,
+                "/settings/password",
+                Body::Form(vec![
+                    ("current", "not my password".into()),
+                    ("password", "whatever whatever".into()),
+                ]),
+                all,
+            ),
             // The API.
             case(Method::GET, "/api/v1/me", Body::None, all),
             case(Method::GET, "/api/v1/people", Body::None, all),
-            case(Method::GET, format!("/api/v1/people/{other}"), Body::None, all),
-            case(Method::GET, format!("/api/v1/people/{unknown}"), Body::None, [Login, Hidden, Hidden, Hidden, Hidden]),
-            case(Method::PATCH, format!("/api/v1/people/{victim}"), Body::Json(serde_json::json!({"title": "Patched"})), admin_only),
+            case(
+                Method::GET,
+                format!("/api/v1/people/{other}"),
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                format!("/api/v1/people/{unknown}"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
+            case(
+                Method::PATCH,
+                format!("/api/v1/people/{victim}"),
+                Body::Json(serde_json::json!({"title": "Patched"})),
+                admin_only,
+            ),
             case(Method::GET, "/api/v1/teams", Body::None, all),
             case(Method::GET, "/api/v1/audit", Body::None, admin_only),
             case(Method::GET, "/api/v1/tokens", Body::None, all),
-            case(Method::POST, "/api/v1/tokens", Body::Json(serde_json::json!({"name": "ci"})), all),
-            case(Method::DELETE, format!("/api/v1/tokens/{admin_token}"), Body::None, [Login, Hidden, Hidden, Hidden, Allowed]),
+            case(
+                Method::POST,
+                "/api/v1/tokens",
+                Body::Json(serde_json::json!({"name": "ci"})),
+                all,
+            ),
+            case(
+                Method::DELETE,
+                format!("/api/v1/tokens/{admin_token}"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Allowed],
+            ),
         ];
         // Creating records: one per role so that allowed creations do not collide.
         for role in ROLES {
-            cases.push(case(Method::POST, "/admin/people", person_form(role), admin_only));
+            cases.push(case(
+                Method::POST,
+                "/admin/people",
+                person_form(role),
+                admin_only,
+            ));
             cases.push(case(Method::POST, "/api/v1/people", Body::Json(serde_json::json!({
                 "name": format!("API {role}"), "role": "member", "email": format!("api.{role}@example.com")})), admin_only));
-            cases.push(case(Method::POST, "/admin/teams", Body::Form(vec![("name", format!("Team {role}"))]), admin_only));
+            cases.push(case(
+                Method::POST,
+                "/admin/teams",
+                Body::Form(vec![("name", format!("Team {role}"))]),
+                admin_only,
+            ));
         }
 
         // Every documented API operation is in the matrix.
@@ -132,14 +248,29 @@ db_test!(
             .collect();
         let doc = keel_web::openapi();
         for (path, item) in &doc.paths.paths {
-            for (m, op) in [("GET", &item.get), ("POST", &item.post), ("PATCH", &item.patch), ("DELETE", &item.delete), ("PUT", &item.put)] {
+            for (m, op) in [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+                ("PUT", &item.put),
+            ] {
                 if op.is_some() {
-                    assert!(covered.contains(&(m.to_owned(), path.clone())), "{m} {path} is missing from the matrix");
+                    assert!(
+                        covered.contains(&(m.to_owned(), path.clone())),
+                        "{m} {path} is missing from the matrix"
+                    );
                 }
             }
         }
 
-        let logins = [None, Some(&demo.member), Some(&demo.manager), Some(&demo.director), Some(&demo.admin)];
+        let logins = [
+            None,
+            Some(&demo.member),
+            Some(&demo.manager),
+            Some(&demo.director),
+            Some(&demo.admin),
+        ];
         let mut failures = Vec::new();
         for (i, login) in logins.iter().enumerate() {
             let c = match login {
@@ -147,7 +278,10 @@ db_test!(
                 None => client(),
             };
             // Only the one role whose turn it is creates: skip others' creation cases.
-            for case in cases.iter().filter(|c| owner_of(c).is_none_or(|r| r == ROLES[i])) {
+            for case in cases
+                .iter()
+                .filter(|c| owner_of(c).is_none_or(|r| r == ROLES[i]))
+            {
                 let mut req = c.request(case.method.clone(), s.url(&case.path));
                 req = match &case.body {
                     Body::None => req,
@@ -156,32 +290,55 @@ db_test!(
                 };
                 let (got, status) = outcome(req.send().await.unwrap()).await;
                 if got != case.expect[i] {
-                    failures.push(format!("{} {} as {}: expected {:?}, got {got:?} ({status})",
-                        case.method, case.path, ROLES[i], case.expect[i]));
+                    failures.push(format!(
+                        "{} {} as {}: expected {:?}, got {got:?} ({status})",
+                        case.method, case.path, ROLES[i], case.expect[i]
+                    ));
                 }
             }
         }
-        assert!(failures.is_empty(), "permission matrix:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "permission matrix:\n{}",
+            failures.join("\n")
+        );
     }
 );
 
 /// The role a creation case belongs to (its body names the role), if it is one.
 fn owner_of(c: &Case) -> Option<&'static str> {
     let text = match &c.body {
-        Body::Form(f) => f.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>().join(" "),
+        Body::Form(f) => f
+            .iter()
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+            .join(" "),
         Body::Json(j) => j.to_string(),
         Body::None => return None,
     };
-    let creating = c.method == Method::POST && (c.path == "/admin/people" || c.path == "/api/v1/people" || c.path == "/admin/teams");
-    let named = |r: &str| ["New", "API", "Team"].iter().any(|p| text.contains(&format!("{p} {r}")));
-    creating.then(|| ROLES.into_iter().find(|r| named(r))).flatten()
+    let creating = c.method == Method::POST
+        && (c.path == "/admin/people" || c.path == "/api/v1/people" || c.path == "/admin/teams");
+    let named = |r: &str| {
+        ["New", "API", "Team"]
+            .iter()
+            .any(|p| text.contains(&format!("{p} {r}")))
+    };
+    creating
+        .then(|| ROLES.into_iter().find(|r| named(r)))
+        .flatten()
 }
 
 /// `/api/v1/people/0190...` -> `/api/v1/people/{id}`.
 fn template_of(path: &str) -> String {
     let path = path.split('?').next().unwrap_or(path);
     path.split('/')
-        .map(|seg| if uuid::Uuid::parse_str(seg).is_ok() { "{id}" } else { seg })
+        .map(|seg| {
+            if uuid::Uuid::parse_str(seg).is_ok() {
+                "{id}"
+            } else {
+                seg
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
