@@ -485,3 +485,62 @@ async fn openapi_document_matches_its_snapshot() {
     let v: Value = serde_json::from_str(&doc).unwrap();
     assert!(v["openapi"].as_str().unwrap().starts_with("3.1"));
 }
+
+db_test!(
+    async fn changing_your_password_needs_the_old_one_and_ends_other_sessions(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let s = TestServer::start(&t).await;
+        let laptop = signed_in(&s, &demo.member).await;
+        let phone = signed_in(&s, &demo.member).await;
+        let res = laptop
+            .post(s.url("/settings/password"))
+            .form(&[
+                ("current", "not it at all"),
+                ("password", "a new long password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let res = laptop
+            .post(s.url("/settings/password"))
+            .form(&[
+                ("current", keel::demo::PASSWORD),
+                ("password", "a new long password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        // This browser stays signed in; the other one is out; the old password is dead.
+        assert_eq!(laptop.get(s.url("/")).send().await.unwrap().status(), 200);
+        assert_eq!(
+            phone.get(s.url("/")).send().await.unwrap().headers()["location"],
+            "/login"
+        );
+        let res = client()
+            .post(s.url("/login"))
+            .form(&[
+                ("email", demo.member.as_str()),
+                ("password", keel::demo::PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        // An admin reset works the same way for someone else.
+        let admin = signed_in(&s, &demo.admin).await;
+        let member = id_of(&t.db, &demo.member).await;
+        let res = admin
+            .post(s.url(&format!("/admin/people/{member}/password")))
+            .form(&[("password", "reset by the admin")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(
+            laptop.get(s.url("/")).send().await.unwrap().headers()["location"],
+            "/login"
+        );
+    }
+);
