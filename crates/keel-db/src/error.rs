@@ -26,6 +26,9 @@ pub enum DbError {
     Conflict(&'static str),
     #[error("not found")]
     NotFound,
+    /// The actor may see the record but not change it.
+    #[error("forbidden")]
+    Forbidden,
     #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
 }

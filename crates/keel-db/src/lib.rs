@@ -3,9 +3,13 @@
 //! Queries are written once with `$1..$N` placeholders and run on either backend through
 //! [`with_pool!`] / [`with_tx!`]; backend-specific SQL is kept beside the query that needs it, behind `db.backend()`.
 
+pub mod accounts;
+pub mod activities;
 pub mod audit;
 mod backup;
 mod connect;
+pub mod crm;
+pub mod deals;
 mod error;
 mod migrate;
 pub mod people;

@@ -12,12 +12,20 @@ struct Embedded {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Embedded] = &[Embedded {
-    version: 1,
-    description: "init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+const MIGRATIONS: &[Embedded] = &[
+    Embedded {
+        version: 1,
+        description: "init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Embedded {
+        version: 2,
+        description: "crm",
+        sqlite: include_str!("../migrations/sqlite/0002_crm.sql"),
+        postgres: include_str!("../migrations/postgres/0002_crm.sql"),
+    },
+];
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -101,6 +101,7 @@ impl Db {
             crate::teams::insert_team(&mut tx, *team, t, at).await?;
         }
         crate::people::insert_all(&mut tx, Some(id), &seed.people, at).await?;
+        crate::deals::insert_default_pipeline(&mut tx, at).await?;
         tx.commit().await?;
         Ok(id)
     }

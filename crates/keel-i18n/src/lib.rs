@@ -147,6 +147,48 @@ mod tests {
         assert!(missing.is_empty(), "untranslatable: {missing:?}");
     }
 
+    /// Every key the code and templates ask for literally (`.t("key")`, `.t_args("key", ..)`)
+    /// exists; keys built at run time (`role-{}`) are covered by the tests of their pages.
+    #[test]
+    fn every_key_used_in_code_and_templates_exists() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
+                    out.push(path);
+                }
+            }
+        }
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for dir in ["keel-web/src", "keel-views/templates", "keel-views/src"] {
+            walk(&crates.join(dir), &mut files);
+        }
+        assert!(files.len() > 10, "found the sources");
+        let known = keys(include_str!("../locales/en/main.ftl"));
+        let mut unknown = BTreeSet::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for marker in [".t(\"", ".t_args(\""] {
+                for part in text.split(marker).skip(1) {
+                    let key: String = part
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect();
+                    if part[key.len()..].starts_with('"') && !known.contains(&key) {
+                        unknown.insert(format!("{key} ({})", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            unknown.is_empty(),
+            "keys missing from main.ftl: {unknown:?}"
+        );
+    }
+
     #[test]
     fn accept_language_picks_the_preferred_known_language() {
         assert_eq!(Locale::negotiate("en-US,en;q=0.9"), Some(Locale::En));

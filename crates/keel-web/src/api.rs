@@ -88,6 +88,7 @@ pub fn routes() -> (Router<AppState>, OpenApi) {
     BearerAuth.modify(&mut doc);
     let (router, doc) = OpenApiRouter::with_openapi(doc)
         .merge(crate::people::api::routes())
+        .merge(crate::crm::api::routes())
         .merge(crate::teams::api_routes())
         .merge(crate::audit::api_routes())
         .merge(crate::account::api_routes())

@@ -75,6 +75,7 @@ impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => AppError::NotFound,
+            DbError::Forbidden => AppError::Forbidden,
             DbError::Conflict(code) => AppError::Conflict(code),
             e if e.is_unavailable() => AppError::DatabaseUnavailable(e.to_string()),
             e => AppError::Internal(e.to_string()),

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod config;
 mod context;
+mod crm;
 mod csrf;
 mod error;
 mod health;
@@ -119,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
         .route("/static/{file}", get(assets::serve))
+        .merge(crm::routes())
         .merge(people::routes())
         .merge(teams::routes())
         .merge(audit::routes())

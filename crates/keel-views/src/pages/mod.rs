@@ -2,9 +2,11 @@
 //! that the shared layout needs.
 
 mod account;
+mod crm;
 mod people;
 
 pub use account::*;
+pub use crm::*;
 pub use people::*;
 
 use askama::Template;
@@ -37,6 +39,9 @@ impl Chrome {
         };
         let mut items = vec![
             ("/", "nav-home"),
+            ("/today", "nav-today"),
+            ("/accounts", "nav-accounts"),
+            ("/deals", "nav-deals"),
             ("/people", "nav-people"),
             ("/org", "nav-org"),
         ];

@@ -5,7 +5,7 @@ mod admin;
 pub mod api;
 mod pages;
 
-pub use pages::opt_id;
+pub use pages::{opt_id, urlencode};
 
 use crate::AppState;
 use axum::Router;

@@ -85,7 +85,7 @@ pub async fn directory(
 }
 
 /// Percent-encodes a query value (letters, digits and `-_.~` stay as they are).
-fn urlencode(s: &str) -> String {
+pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

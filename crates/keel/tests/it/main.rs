@@ -10,6 +10,7 @@ mod harness;
 
 mod browser;
 mod cli;
+mod crm;
 mod migrations;
 mod multi_server;
 mod people;

@@ -15,6 +15,10 @@ enum Expect {
     Denied,
     /// 404: not there, or not yours (indistinguishable on purpose).
     Hidden,
+    /// 400, 409 or 422: understood and refused by a rule of the data.
+    Refused,
+    /// 5xx or anything unexpected: never what a case expects.
+    Broken,
 }
 use Expect::*;
 
@@ -56,7 +60,9 @@ async fn outcome(res: reqwest::Response) -> (Expect, u16) {
         303 | 302 | 307 if location.starts_with("/login") => Login,
         403 => Denied,
         404 => Hidden,
-        _ => Allowed,
+        400 | 409 | 422 => Refused,
+        200..=399 => Allowed,
+        _ => Broken,
     };
     (e, status)
 }
@@ -74,6 +80,10 @@ db_test!(
             .unwrap()
             .0;
         let unknown = uuid::Uuid::now_v7();
+        // CRM records: the member's own, and a rep's in another team (outside the East line).
+        let crm = crate::crm::Fixture::new(&t.db, &demo).await;
+        let (own_acc, other_acc, other_deal) = (crm.own_account, crm.other_account, crm.other_deal);
+        let stage = crm.won_stage;
 
         let all = [Login, Allowed, Allowed, Allowed, Allowed];
         let admin_only = [Login, Denied, Denied, Denied, Allowed];
@@ -183,7 +193,113 @@ db_test!(
                     ("current", "not my password".into()),
                     ("password", "whatever whatever".into()),
                 ]),
-                all,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(
+                Method::POST,
+                "/lang",
+                Body::Form(vec![("locale", "en".into()), ("back", "/people".into())]),
+                public,
+            ),
+            case(Method::GET, "/login", Body::None, [Allowed; 5]),
+            case(Method::GET, "/setup", Body::None, [Login; 5]),
+            // The CRM: own records, a peer's records, and the pages everyone has.
+            case(Method::GET, "/today", Body::None, all),
+            case(Method::GET, "/accounts", Body::None, all),
+            case(Method::GET, "/accounts/new", Body::None, all),
+            case(Method::GET, format!("/accounts/{own_acc}"), Body::None, all),
+            case(
+                Method::GET,
+                format!("/accounts/{other_acc}"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::GET,
+                format!("/accounts/{other_acc}/edit"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                format!("/accounts/{other_acc}"),
+                Body::Form(vec![
+                    ("name", "Renamed Co".into()),
+                    ("status", "customer".into()),
+                ]),
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(Method::GET, "/deals", Body::None, all),
+            case(Method::GET, "/deals/board", Body::None, all),
+            case(Method::GET, "/deals/new", Body::None, all),
+            case(
+                Method::GET,
+                format!("/deals/{other_deal}"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                format!("/deals/{other_deal}/stage"),
+                Body::Form(vec![("stage_id", stage.to_string())]),
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                "/activities",
+                Body::Form(vec![
+                    ("kind", "call".into()),
+                    ("subject", "Called".into()),
+                    ("account_id", other_acc.to_string()),
+                ]),
+                [Login, Refused, Refused, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                "/activities",
+                Body::Form(vec![
+                    ("kind", "call".into()),
+                    ("subject", "Called".into()),
+                    ("account_id", own_acc.to_string()),
+                ]),
+                [Login, Allowed, Allowed, Allowed, Allowed],
+            ),
+            case(Method::GET, "/api/v1/accounts", Body::None, all),
+            case(
+                Method::GET,
+                format!("/api/v1/accounts/{other_acc}"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(Method::GET, "/api/v1/deals", Body::None, all),
+            case(
+                Method::GET,
+                format!("/api/v1/deals/{other_deal}"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                format!("/api/v1/deals/{other_deal}/stage"),
+                Body::Json(serde_json::json!({"stage_id": stage})),
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(Method::GET, "/api/v1/pipelines", Body::None, all),
+            case(Method::GET, "/api/v1/activities", Body::None, all),
+            case(
+                Method::POST,
+                "/api/v1/activities",
+                Body::Json(
+                    serde_json::json!({"kind": "visit", "subject": "On site", "account_id": own_acc}),
+                ),
+                [Login, Allowed, Allowed, Allowed, Allowed],
+            ),
+            // Giving a record to someone outside your line.
+            case(
+                Method::POST,
+                "/api/v1/accounts",
+                Body::Json(serde_json::json!({"name": "Gift Co", "owner_id": crm.other_rep})),
+                [Login, Denied, Denied, Allowed, Allowed],
             ),
             // The API.
             case(Method::GET, "/api/v1/me", Body::None, all),
@@ -238,6 +354,33 @@ db_test!(
                 Body::Form(vec![("name", format!("Team {role}"))]),
                 admin_only,
             ));
+            cases.push(case(
+                Method::POST,
+                "/accounts",
+                Body::Form(vec![
+                    ("name", format!("Acct {role}")),
+                    ("status", "prospect".into()),
+                ]),
+                all,
+            ));
+            cases.push(case(
+                Method::POST,
+                "/api/v1/accounts",
+                Body::Json(serde_json::json!({"name": format!("Acct {role}")})),
+                all,
+            ));
+            cases.push(case(
+                Method::POST,
+                "/deals",
+                Body::Form(vec![
+                    ("name", format!("Deal {role}")),
+                    ("amount", "1,000".into()),
+                    ("stage_id", crm.first_stage.to_string()),
+                ]),
+                all,
+            ));
+            cases.push(case(Method::POST, "/api/v1/deals", Body::Json(serde_json::json!({
+                "name": format!("Deal {role}"), "amount_minor": 100000, "stage_id": crm.first_stage})), all));
         }
 
         // Every documented API operation is in the matrix.
@@ -317,9 +460,18 @@ fn owner_of(c: &Case) -> Option<&'static str> {
         Body::None => return None,
     };
     let creating = c.method == Method::POST
-        && (c.path == "/admin/people" || c.path == "/api/v1/people" || c.path == "/admin/teams");
+        && [
+            "/admin/people",
+            "/api/v1/people",
+            "/admin/teams",
+            "/accounts",
+            "/api/v1/accounts",
+            "/deals",
+            "/api/v1/deals",
+        ]
+        .contains(&c.path.as_str());
     let named = |r: &str| {
-        ["New", "API", "Team"]
+        ["New", "API", "Team", "Acct", "Deal"]
             .iter()
             .any(|p| text.contains(&format!("{p} {r}")))
     };

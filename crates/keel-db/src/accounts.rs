@@ -1,0 +1,242 @@
+//! Accounts: the customer companies. Owned by a rep, or unowned in the shared pool (公海).
+
+use crate::crm::{Module, readable};
+use crate::people::like_pattern;
+use crate::visibility::Actor;
+use crate::{Db, DbError, Result, audit, with_pool, with_tx};
+use chrono::{DateTime, Utc};
+use keel_domain::{ids::new_id, time::now};
+use uuid::Uuid;
+
+pub const STATUSES: [&str; 4] = ["prospect", "customer", "partner", "churned"];
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Account {
+    pub id: Uuid,
+    pub name: String,
+    pub industry: Option<String>,
+    pub size: Option<i32>,
+    pub region: Option<String>,
+    pub status: String,
+    pub tags: String,
+    pub parent_id: Option<Uuid>,
+    pub parent_name: Option<String>,
+    pub notes: Option<String>,
+    pub owner_id: Option<Uuid>,
+    pub owner_name: Option<String>,
+    pub last_activity_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountInput {
+    pub name: String,
+    pub industry: Option<String>,
+    pub size: Option<i32>,
+    pub region: Option<String>,
+    pub status: String,
+    /// Comma-separated; stored lower-cased and de-duplicated.
+    pub tags: String,
+    pub parent_id: Option<Uuid>,
+    pub notes: Option<String>,
+    /// `None` puts the account in the shared pool.
+    pub owner_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountQuery {
+    pub search: Option<String>,
+    pub owner: Option<Uuid>,
+    pub status: Option<String>,
+    /// Only accounts in the shared pool.
+    pub pool: bool,
+    pub after: Option<Uuid>,
+    pub limit: u32,
+}
+
+const COLUMNS: &str = "a.id, a.name, a.industry, a.size, a.region, a.status, a.tags, a.parent_id, \
+    pa.name AS parent_name, a.notes, a.owner_id, o.name AS owner_name, a.last_activity_at, a.created_at \
+    FROM accounts a LEFT JOIN accounts pa ON pa.id = a.parent_id LEFT JOIN people o ON o.id = a.owner_id";
+
+/// Tags as stored: trimmed, lower-case, unique, in the order given.
+pub fn normalise_tags(tags: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for t in tags
+        .split([',', '，'])
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+    {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out.join(",")
+}
+
+impl Db {
+    /// A page of accounts the actor may see, by name.
+    pub async fn accounts(&self, actor: &Actor, q: &AccountQuery) -> Result<(Vec<Account>, bool)> {
+        let all = self.reads_all(actor, Module::Accounts).await?;
+        let mut sql = format!("SELECT {COLUMNS} WHERE {}", readable("a", 1, 2));
+        sql.push_str(if q.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+            " AND (LOWER(a.name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(a.industry, '')) LIKE $3 ESCAPE '\\' \
+             OR LOWER(COALESCE(a.region, '')) LIKE $3 ESCAPE '\\' OR a.tags LIKE $3 ESCAPE '\\')"
+        } else {
+            " AND $3 = $3"
+        });
+        sql.push_str(if q.owner.is_some() {
+            " AND a.owner_id = $4"
+        } else {
+            " AND $4 IS NULL"
+        });
+        sql.push_str(if q.status.is_some() {
+            " AND a.status = $5"
+        } else {
+            " AND $5 IS NULL"
+        });
+        if q.pool {
+            sql.push_str(" AND a.owner_id IS NULL");
+        }
+        sql.push_str(if q.after.is_some() {
+            " AND (a.name > (SELECT name FROM accounts WHERE id = $6) \
+             OR (a.name = (SELECT name FROM accounts WHERE id = $6) AND a.id > $6))"
+        } else {
+            " AND $6 IS NULL"
+        });
+        sql.push_str(" ORDER BY a.name, a.id LIMIT $7");
+        let limit = q.limit.clamp(1, 500);
+        let mut rows = with_pool!(self, p => {
+            sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql))
+                .bind(actor.id)
+                .bind(all)
+                .bind(like_pattern(q.search.as_deref().unwrap_or("")))
+                .bind(q.owner)
+                .bind(&q.status)
+                .bind(q.after)
+                .bind(i64::from(limit) + 1)
+                .fetch_all(p)
+                .await?
+        });
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        Ok((rows, more))
+    }
+
+    /// One account, if the actor may see it; otherwise [`DbError::NotFound`], exactly as if it
+    /// did not exist.
+    pub async fn account(&self, actor: &Actor, id: Uuid) -> Result<Account> {
+        let all = self.reads_all(actor, Module::Accounts).await?;
+        let sql = format!(
+            "SELECT {COLUMNS} WHERE {} AND a.id = $3",
+            readable("a", 1, 2)
+        );
+        let row = with_pool!(self, p => {
+            sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql))
+                .bind(actor.id)
+                .bind(all)
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+        });
+        row.ok_or(DbError::NotFound)
+    }
+
+    pub async fn create_account(&self, actor: &Actor, input: &AccountInput) -> Result<Uuid> {
+        // Reps create accounts for themselves (or into the pool); managers for their line.
+        if let Some(owner) = input.owner_id {
+            self.check_writable(actor, Some(owner)).await?;
+        }
+        let id = new_id();
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO accounts (id, name, industry, size, region, status, tags, parent_id, \
+                 notes, owner_id, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+            )
+            .bind(id)
+            .bind(&input.name)
+            .bind(&input.industry)
+            .bind(input.size)
+            .bind(&input.region)
+            .bind(&input.status)
+            .bind(normalise_tags(&input.tags))
+            .bind(input.parent_id)
+            .bind(&input.notes)
+            .bind(input.owner_id)
+            .bind(at)
+            .execute(c)
+            .await?;
+        });
+        let entry = audit::Entry {
+            actor: Some(actor.id),
+            action: "create",
+            entity: "account",
+            entity_id: Some(id),
+            summary: input.name.clone(),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Changes an account's fields (not its owner: that goes through the pool or reassignment).
+    pub async fn update_account(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &AccountInput,
+    ) -> Result<()> {
+        let before = self.account(actor, id).await?;
+        self.check_writable(actor, before.owner_id).await?;
+        if input.parent_id == Some(id) {
+            return Err(DbError::Conflict("account_parent_cycle"));
+        }
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "UPDATE accounts SET name = $2, industry = $3, size = $4, region = $5, status = $6, \
+                 tags = $7, parent_id = $8, notes = $9, updated_at = $10 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(&input.name)
+            .bind(&input.industry)
+            .bind(input.size)
+            .bind(&input.region)
+            .bind(&input.status)
+            .bind(normalise_tags(&input.tags))
+            .bind(input.parent_id)
+            .bind(&input.notes)
+            .bind(at)
+            .execute(c)
+            .await?;
+        });
+        let entry = audit::Entry {
+            actor: Some(actor.id),
+            action: "update",
+            entity: "account",
+            entity_id: Some(id),
+            summary: format!(
+                "{} ({}) -> {} ({})",
+                before.name, before.status, input.name, input.status
+            ),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_tags;
+
+    #[test]
+    fn tags_are_trimmed_lowercased_and_unique() {
+        assert_eq!(
+            normalise_tags(" VIP, 制造业，vip ,, Key "),
+            "vip,制造业,key"
+        );
+    }
+}

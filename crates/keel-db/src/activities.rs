@@ -1,0 +1,219 @@
+//! Activities: calls, meetings, e-mails, visits (外勤, with check-in and check-out) and tasks
+//! (due, done or overdue), linked to an account, contact, deal or lead. Logging one counts as a
+//! follow-up of its account or lead, in the same transaction, for the pool's return rule.
+
+use crate::crm::{Module, readable};
+use crate::visibility::Actor;
+use crate::{Db, DbError, Result, audit, with_pool, with_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use keel_domain::{ids::new_id, time::now};
+use uuid::Uuid;
+
+pub const KINDS: [&str; 5] = ["call", "meeting", "email", "visit", "task"];
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Activity {
+    pub id: Uuid,
+    pub kind: String,
+    pub subject: String,
+    pub notes: Option<String>,
+    pub owner_id: Uuid,
+    pub owner_name: String,
+    pub at: DateTime<Utc>,
+    pub due_date: Option<NaiveDate>,
+    pub done_at: Option<DateTime<Utc>>,
+    pub account_id: Option<Uuid>,
+    pub account_name: Option<String>,
+    pub deal_id: Option<Uuid>,
+    pub deal_name: Option<String>,
+    pub lead_id: Option<Uuid>,
+    pub check_in_at: Option<DateTime<Utc>>,
+    pub check_out_at: Option<DateTime<Utc>>,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ActivityInput {
+    pub kind: String,
+    pub subject: String,
+    pub notes: Option<String>,
+    pub owner_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub due_date: Option<NaiveDate>,
+    pub account_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub deal_id: Option<Uuid>,
+    pub lead_id: Option<Uuid>,
+    /// Visits: where the rep checked in (text or "lat,lon").
+    pub location: Option<String>,
+}
+
+/// What the activity list is about.
+#[derive(Debug, Clone, Copy)]
+pub enum About {
+    Account(Uuid),
+    Deal(Uuid),
+    Lead(Uuid),
+    Owner(Uuid),
+}
+
+const COLUMNS: &str = "x.id, x.kind, x.subject, x.notes, x.owner_id, o.name AS owner_name, x.at, x.due_date, \
+    x.done_at, x.account_id, a.name AS account_name, x.deal_id, d.name AS deal_name, x.lead_id, \
+    x.check_in_at, x.check_out_at, x.location \
+    FROM activities x JOIN people o ON o.id = x.owner_id LEFT JOIN accounts a ON a.id = x.account_id \
+    LEFT JOIN deals d ON d.id = x.deal_id";
+
+impl Db {
+    pub async fn log_activity(&self, actor: &Actor, input: &ActivityInput) -> Result<Uuid> {
+        self.check_writable(actor, Some(input.owner_id)).await?;
+        if let Some(a) = input.account_id {
+            self.account(actor, a)
+                .await
+                .map_err(|_| DbError::Conflict("unknown_account"))?;
+        }
+        if let Some(d) = input.deal_id {
+            self.deal(actor, d)
+                .await
+                .map_err(|_| DbError::Conflict("unknown_deal"))?;
+        }
+        let id = new_id();
+        let at = now();
+        // A visit logged on the spot is a check-in now.
+        let check_in = (input.kind == "visit").then_some(input.at.min(at));
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO activities (id, kind, subject, notes, owner_id, at, due_date, account_id, \
+                 contact_id, deal_id, lead_id, check_in_at, location, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            )
+            .bind(id)
+            .bind(&input.kind)
+            .bind(&input.subject)
+            .bind(&input.notes)
+            .bind(input.owner_id)
+            .bind(input.at)
+            .bind(input.due_date)
+            .bind(input.account_id)
+            .bind(input.contact_id)
+            .bind(input.deal_id)
+            .bind(input.lead_id)
+            .bind(check_in)
+            .bind(&input.location)
+            .bind(at)
+            .execute(&mut *c)
+            .await?;
+            // The follow-up keeps the account (and the deal's account) out of the pool's
+            // automatic return.
+            sqlx::query(
+                "UPDATE accounts SET last_activity_at = $2 WHERE id = $1 OR id = (SELECT account_id FROM deals WHERE id = $3)",
+            )
+            .bind(input.account_id)
+            .bind(input.at)
+            .bind(input.deal_id)
+            .execute(&mut *c)
+            .await?;
+            sqlx::query("UPDATE leads SET last_activity_at = $2 WHERE id = $1")
+                .bind(input.lead_id)
+                .bind(input.at)
+                .execute(&mut *c)
+                .await?;
+        });
+        let entry = audit::Entry {
+            actor: Some(actor.id),
+            action: "create",
+            entity: "activity",
+            entity_id: Some(id),
+            summary: format!("{}: {}", input.kind, input.subject),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Activities about one record (or of one owner), newest first, as the actor may see them.
+    pub async fn activities(
+        &self,
+        actor: &Actor,
+        about: About,
+        limit: u32,
+    ) -> Result<Vec<Activity>> {
+        let all = self.reads_all(actor, Module::Activities).await?;
+        let (column, id) = match about {
+            About::Account(id) => ("x.account_id", id),
+            About::Deal(id) => ("x.deal_id", id),
+            About::Lead(id) => ("x.lead_id", id),
+            About::Owner(id) => ("x.owner_id", id),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} WHERE {} AND {column} = $3 ORDER BY x.at DESC, x.id DESC LIMIT $4",
+            readable("x", 1, 2)
+        );
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, Activity>(sqlx::AssertSqlSafe(sql))
+                .bind(actor.id)
+                .bind(all)
+                .bind(id)
+                .bind(i64::from(limit.clamp(1, 500)))
+                .fetch_all(p)
+                .await?
+        }))
+    }
+
+    /// "My day": the actor's own open tasks due today or earlier (overdue first) and today's
+    /// visits and meetings.
+    pub async fn my_day(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<Activity>> {
+        let start = today.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        let end = start + chrono::TimeDelta::days(1);
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, Activity>(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} WHERE x.owner_id = $1 AND ( \
+                   (x.kind = 'task' AND x.done_at IS NULL AND x.due_date <= $2) \
+                   OR (x.kind IN ('visit', 'meeting', 'call') AND x.at >= $3 AND x.at < $4)) \
+                 ORDER BY COALESCE(x.due_date, $2), x.at"
+            )))
+            .bind(actor.id)
+            .bind(today)
+            .bind(start)
+            .bind(end)
+            .fetch_all(p)
+            .await?
+        }))
+    }
+
+    /// Marks a task done, or a visit checked out.
+    pub async fn complete_activity(&self, actor: &Actor, id: Uuid) -> Result<()> {
+        let all = self.reads_all(actor, Module::Activities).await?;
+        let sql = format!(
+            "SELECT {COLUMNS} WHERE {} AND x.id = $3",
+            readable("x", 1, 2)
+        );
+        let found = with_pool!(self, p => {
+            sqlx::query_as::<_, Activity>(sqlx::AssertSqlSafe(sql)).bind(actor.id).bind(all).bind(id).fetch_optional(p).await?
+        });
+        let a = found.ok_or(DbError::NotFound)?;
+        self.check_writable(actor, Some(a.owner_id)).await?;
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "UPDATE activities SET done_at = CASE WHEN kind = 'task' THEN COALESCE(done_at, $2) ELSE done_at END, \
+                 check_out_at = CASE WHEN kind = 'visit' THEN COALESCE(check_out_at, $2) ELSE check_out_at END \
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(at)
+            .execute(c)
+            .await?;
+        });
+        let entry = audit::Entry {
+            actor: Some(actor.id),
+            action: "complete",
+            entity: "activity",
+            entity_id: Some(id),
+            summary: a.subject,
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await
+    }
+}

@@ -1,0 +1,82 @@
+//! What the CRM repositories share: who may read and write an owned record, and the
+//! per-module visibility default.
+
+use crate::visibility::{Actor, line_sql};
+use crate::{Db, DbError, Result, with_pool};
+use uuid::Uuid;
+
+/// The CRM modules whose default visibility admins set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    Accounts,
+    Contacts,
+    Leads,
+    Deals,
+    Activities,
+    Satisfaction,
+}
+
+impl Module {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Module::Accounts => "accounts",
+            Module::Contacts => "contacts",
+            Module::Leads => "leads",
+            Module::Deals => "deals",
+            Module::Activities => "activities",
+            Module::Satisfaction => "satisfaction",
+        }
+    }
+}
+
+/// A SQL condition: the row aliased `alias` may be read by the actor bound to `$actor`, where
+/// `$all` is true when the actor reads everything in this module (director, admin, or a
+/// public-read module). Unowned rows (the shared pool) are readable by everyone.
+pub(crate) fn readable(alias: &str, actor: u8, all: u8) -> String {
+    format!(
+        "({alias}.owner_id IS NULL OR ${all} OR {alias}.owner_id IN {})",
+        line_sql(actor)
+    )
+}
+
+impl Db {
+    /// True when `module` is public-read for everyone.
+    pub async fn module_public(&self, module: Module) -> Result<bool> {
+        let v: Option<String> = with_pool!(self, p => {
+            sqlx::query_scalar("SELECT visibility FROM module_settings WHERE module = $1")
+                .bind(module.as_str())
+                .fetch_optional(p)
+                .await?
+        });
+        Ok(v.as_deref() == Some("public_read"))
+    }
+
+    /// Whether `actor` reads every row of `module`.
+    pub(crate) async fn reads_all(&self, actor: &Actor, module: Module) -> Result<bool> {
+        Ok(actor.sees_everything() || self.module_public(module).await?)
+    }
+
+    /// `Ok` when `actor` may change a record owned by `owner`: the owner, anyone above them in
+    /// the reporting line, directors and admins. Otherwise [`DbError::Forbidden`].
+    pub(crate) async fn check_writable(&self, actor: &Actor, owner: Option<Uuid>) -> Result<()> {
+        if actor.sees_everything() {
+            return Ok(());
+        }
+        match owner {
+            Some(o) if self.in_line(actor.id, o).await? => Ok(()),
+            _ => Err(DbError::Forbidden),
+        }
+    }
+
+    /// True when `person` is `root` or below them in the reporting line.
+    pub(crate) async fn in_line(&self, root: Uuid, person: Uuid) -> Result<bool> {
+        if root == person {
+            return Ok(true);
+        }
+        let sql = format!("SELECT COUNT(*) FROM {} AS l WHERE l.id = $2", line_sql(1));
+        let n: i64 = with_pool!(self, p => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(root).bind(person).fetch_one(p).await?
+        });
+        Ok(n > 0)
+    }
+}

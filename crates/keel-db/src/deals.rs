@@ -1,0 +1,444 @@
+//! Deals through pipelines: stages with probabilities, a stage history with timestamps, and
+//! the board's per-stage totals.
+
+use crate::crm::{Module, readable};
+use crate::people::like_pattern;
+use crate::visibility::Actor;
+use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use keel_domain::pipeline::{Category, DEFAULT_STAGES};
+use keel_domain::{ids::new_id, time::now};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Stage {
+    pub id: Uuid,
+    pub pipeline_id: Uuid,
+    pub name: String,
+    pub name_en: String,
+    pub probability: i32,
+    pub category: String,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Pipeline {
+    pub id: Uuid,
+    pub name: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Deal {
+    pub id: Uuid,
+    pub name: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub pipeline_id: Uuid,
+    pub stage_id: Uuid,
+    pub stage_name: String,
+    pub stage_name_en: String,
+    pub probability: i32,
+    pub category: String,
+    pub stage_entered_at: DateTime<Utc>,
+    pub expected_close: Option<NaiveDate>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub owner_id: Uuid,
+    pub owner_name: String,
+    pub account_id: Option<Uuid>,
+    pub account_name: Option<String>,
+    pub contact_id: Option<Uuid>,
+    pub product_line: Option<String>,
+    pub kind: Option<String>,
+    pub source: Option<String>,
+    pub loss_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DealInput {
+    pub name: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// A stage of the deal's pipeline; the pipeline follows from it.
+    pub stage_id: Uuid,
+    pub expected_close: Option<NaiveDate>,
+    pub owner_id: Uuid,
+    pub account_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub product_line: Option<String>,
+    pub kind: Option<String>,
+    pub source: Option<String>,
+    pub loss_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DealQuery {
+    pub search: Option<String>,
+    pub owner: Option<Uuid>,
+    pub account: Option<Uuid>,
+    pub stage: Option<Uuid>,
+    pub pipeline: Option<Uuid>,
+    /// Only deals in open stages.
+    pub open_only: bool,
+    pub after: Option<Uuid>,
+    pub limit: u32,
+}
+
+/// A column of the pipeline board: the stage, its deals' count, amount and weighted amount.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BoardColumn {
+    pub stage: Stage,
+    pub count: i64,
+    pub amount_minor: i64,
+    pub weighted_minor: i64,
+    pub deals: Vec<Deal>,
+}
+
+/// One step of a deal's stage history.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct StageChange {
+    pub from_stage: Option<String>,
+    pub to_stage: String,
+    pub changed_by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "d.id, d.name, d.amount_minor, d.currency, d.pipeline_id, d.stage_id, \
+    s.name AS stage_name, s.name_en AS stage_name_en, s.probability, s.category, d.stage_entered_at, \
+    d.expected_close, d.closed_at, d.owner_id, o.name AS owner_name, d.account_id, a.name AS account_name, \
+    d.contact_id, d.product_line, d.kind, d.source, d.loss_reason, d.created_at \
+    FROM deals d JOIN stages s ON s.id = d.stage_id JOIN people o ON o.id = d.owner_id \
+    LEFT JOIN accounts a ON a.id = d.account_id";
+
+/// Creates the default pipeline and its stages inside `tx` (a new organisation).
+pub(crate) async fn insert_default_pipeline(tx: &mut Tx, at: DateTime<Utc>) -> Result<Uuid> {
+    let pipeline = new_id();
+    with_tx!(&mut *tx, c => {
+        sqlx::query("INSERT INTO pipelines (id, name, is_default, position, created_at) VALUES ($1, $2, TRUE, 0, $3)")
+            .bind(pipeline)
+            .bind("销售管道 Sales")
+            .bind(at)
+            .execute(c)
+            .await?;
+    });
+    for (i, s) in DEFAULT_STAGES.iter().enumerate() {
+        with_tx!(&mut *tx, c => {
+            sqlx::query(
+                "INSERT INTO stages (id, pipeline_id, name, name_en, probability, category, position) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(new_id())
+            .bind(pipeline)
+            .bind(s.name)
+            .bind(s.name_en)
+            .bind(i32::from(s.probability))
+            .bind(s.category.as_str())
+            .bind(i as i32)
+            .execute(c)
+            .await?;
+        });
+    }
+    Ok(pipeline)
+}
+
+impl Db {
+    pub async fn pipelines(&self) -> Result<Vec<Pipeline>> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, Pipeline>("SELECT id, name, is_default FROM pipelines ORDER BY position, name")
+                .fetch_all(p)
+                .await?
+        }))
+    }
+
+    /// Every stage of every pipeline, in board order.
+    pub async fn stages(&self) -> Result<Vec<Stage>> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, Stage>(
+                "SELECT s.id, s.pipeline_id, s.name, s.name_en, s.probability, s.category, s.position \
+                 FROM stages s JOIN pipelines p ON p.id = s.pipeline_id ORDER BY p.position, s.position",
+            )
+            .fetch_all(p)
+            .await?
+        }))
+    }
+
+    async fn stage(&self, id: Uuid) -> Result<Stage> {
+        self.stages()
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or(DbError::Conflict("unknown_stage"))
+    }
+
+    pub async fn deals(&self, actor: &Actor, q: &DealQuery) -> Result<(Vec<Deal>, bool)> {
+        let all = self.reads_all(actor, Module::Deals).await?;
+        let mut sql = format!("SELECT {COLUMNS} WHERE {}", readable("d", 1, 2));
+        sql.push_str(if q.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+            " AND (LOWER(d.name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(a.name, '')) LIKE $3 ESCAPE '\\')"
+        } else {
+            " AND $3 = $3"
+        });
+        sql.push_str(if q.owner.is_some() {
+            " AND d.owner_id = $4"
+        } else {
+            " AND $4 IS NULL"
+        });
+        sql.push_str(if q.account.is_some() {
+            " AND d.account_id = $5"
+        } else {
+            " AND $5 IS NULL"
+        });
+        sql.push_str(if q.stage.is_some() {
+            " AND d.stage_id = $6"
+        } else {
+            " AND $6 IS NULL"
+        });
+        sql.push_str(if q.pipeline.is_some() {
+            " AND d.pipeline_id = $7"
+        } else {
+            " AND $7 IS NULL"
+        });
+        if q.open_only {
+            sql.push_str(" AND s.category = 'open'");
+        }
+        // Newest first; ids are time-ordered, so the id alone is the cursor.
+        sql.push_str(if q.after.is_some() {
+            " AND d.id < $8"
+        } else {
+            " AND $8 IS NULL"
+        });
+        sql.push_str(" ORDER BY d.id DESC LIMIT $9");
+        let limit = q.limit.clamp(1, 500);
+        let mut rows = with_pool!(self, p => {
+            sqlx::query_as::<_, Deal>(sqlx::AssertSqlSafe(sql))
+                .bind(actor.id)
+                .bind(all)
+                .bind(like_pattern(q.search.as_deref().unwrap_or("")))
+                .bind(q.owner)
+                .bind(q.account)
+                .bind(q.stage)
+                .bind(q.pipeline)
+                .bind(q.after)
+                .bind(i64::from(limit) + 1)
+                .fetch_all(p)
+                .await?
+        });
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        Ok((rows, more))
+    }
+
+    pub async fn deal(&self, actor: &Actor, id: Uuid) -> Result<Deal> {
+        let all = self.reads_all(actor, Module::Deals).await?;
+        let sql = format!(
+            "SELECT {COLUMNS} WHERE {} AND d.id = $3",
+            readable("d", 1, 2)
+        );
+        let row = with_pool!(self, p => {
+            sqlx::query_as::<_, Deal>(sqlx::AssertSqlSafe(sql)).bind(actor.id).bind(all).bind(id).fetch_optional(p).await?
+        });
+        row.ok_or(DbError::NotFound)
+    }
+
+    /// The board of one pipeline: every stage with its visible deals (at most `per_stage`
+    /// shown, newest first) and totals over all of them.
+    pub async fn board(
+        &self,
+        actor: &Actor,
+        pipeline: Uuid,
+        owner: Option<Uuid>,
+        per_stage: u32,
+    ) -> Result<Vec<BoardColumn>> {
+        let all = self.reads_all(actor, Module::Deals).await?;
+        #[derive(sqlx::FromRow)]
+        struct Total {
+            stage_id: Uuid,
+            count: i64,
+            amount: Option<i64>,
+        }
+        let sql = format!(
+            "SELECT d.stage_id, COUNT(*) AS count, CAST(SUM(d.amount_minor) AS BIGINT) AS amount FROM deals d \
+             WHERE {} AND d.pipeline_id = $3 AND ($4 IS NULL OR d.owner_id = $4) GROUP BY d.stage_id",
+            readable("d", 1, 2)
+        );
+        let totals: Vec<Total> = with_pool!(self, p => {
+            sqlx::query_as::<_, Total>(sqlx::AssertSqlSafe(sql))
+                .bind(actor.id).bind(all).bind(pipeline).bind(owner)
+                .fetch_all(p).await?
+        });
+        let mut columns = Vec::new();
+        for stage in self
+            .stages()
+            .await?
+            .into_iter()
+            .filter(|s| s.pipeline_id == pipeline)
+        {
+            let t = totals.iter().find(|t| t.stage_id == stage.id);
+            let amount = t.and_then(|t| t.amount).unwrap_or(0);
+            let q = DealQuery {
+                stage: Some(stage.id),
+                owner,
+                limit: per_stage,
+                ..Default::default()
+            };
+            let (deals, _) = self.deals(actor, &q).await?;
+            // Weighted: the stage's total times its probability (DESIGN: one rounding per stage).
+            let weighted = keel_domain::money::percent_of(amount, stage.probability as u8);
+            columns.push(BoardColumn {
+                count: t.map_or(0, |t| t.count),
+                amount_minor: amount,
+                weighted_minor: weighted,
+                deals,
+                stage,
+            });
+        }
+        Ok(columns)
+    }
+
+    async fn check_deal_refs(&self, actor: &Actor, input: &DealInput) -> Result<Stage> {
+        let stage = self.stage(input.stage_id).await?;
+        self.check_writable(actor, Some(input.owner_id)).await?;
+        if let Some(a) = input.account_id {
+            self.account(actor, a)
+                .await
+                .map_err(|_| DbError::Conflict("unknown_account"))?;
+        }
+        Ok(stage)
+    }
+
+    pub async fn create_deal(&self, actor: &Actor, input: &DealInput) -> Result<Uuid> {
+        let stage = self.check_deal_refs(actor, input).await?;
+        let id = new_id();
+        let at = now();
+        let closed = Category::parse(&stage.category)
+            .is_some_and(Category::is_closed)
+            .then_some(at);
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO deals (id, name, amount_minor, currency, pipeline_id, stage_id, stage_entered_at, \
+                 expected_close, closed_at, owner_id, account_id, contact_id, product_line, kind, source, \
+                 loss_reason, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $7, $7)",
+            )
+            .bind(id)
+            .bind(&input.name)
+            .bind(input.amount_minor)
+            .bind(&input.currency)
+            .bind(stage.pipeline_id)
+            .bind(stage.id)
+            .bind(at)
+            .bind(input.expected_close)
+            .bind(closed)
+            .bind(input.owner_id)
+            .bind(input.account_id)
+            .bind(input.contact_id)
+            .bind(&input.product_line)
+            .bind(&input.kind)
+            .bind(&input.source)
+            .bind(&input.loss_reason)
+            .execute(&mut *c)
+            .await?;
+            sqlx::query(
+                "INSERT INTO deal_stage_history (id, deal_id, from_stage_id, to_stage_id, changed_by, at) \
+                 VALUES ($1, $2, NULL, $3, $4, $5)",
+            )
+            .bind(new_id())
+            .bind(id)
+            .bind(stage.id)
+            .bind(actor.id)
+            .bind(at)
+            .execute(&mut *c)
+            .await?;
+        });
+        let entry = audit::Entry {
+            actor: Some(actor.id),
+            action: "create",
+            entity: "deal",
+            entity_id: Some(id),
+            summary: format!(
+                "{} {} {} @ {}",
+                input.name, input.amount_minor, input.currency, stage.name_en
+            ),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Moves a deal to another stage of its pipeline, recording the step. Entering a won or
+    /// lost stage closes the deal; moving back to an open stage reopens it.
+    pub async fn move_deal(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        to: Uuid,
+        loss_reason: Option<&str>,
+    ) -> Result<()> {
+        let deal = self.deal(actor, id).await?;
+        self.check_writable(actor, Some(deal.owner_id)).await?;
+        let stage = self.stage(to).await?;
+        if stage.pipeline_id != deal.pipeline_id {
+            return Err(DbError::Conflict("unknown_stage"));
+        }
+        if stage.id == deal.stage_id {
+            return Ok(());
+        }
+        let at = now();
+        let closed = Category::parse(&stage.category)
+            .is_some_and(Category::is_closed)
+            .then_some(at);
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "UPDATE deals SET stage_id = $2, stage_entered_at = $3, closed_at = $4, \
+                 loss_reason = COALESCE($5, loss_reason), updated_at = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(stage.id)
+            .bind(at)
+            .bind(closed)
+            .bind(loss_reason)
+            .execute(&mut *c)
+            .await?;
+            sqlx::query(
+                "INSERT INTO deal_stage_history (id, deal_id, from_stage_id, to_stage_id, changed_by, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(new_id())
+            .bind(id)
+            .bind(deal.stage_id)
+            .bind(stage.id)
+            .bind(actor.id)
+            .bind(at)
+            .execute(&mut *c)
+            .await?;
+        });
+        let entry = audit::Entry {
+            actor: Some(actor.id),
+            action: "move",
+            entity: "deal",
+            entity_id: Some(id),
+            summary: format!("{}: {} -> {}", deal.name, deal.stage_name_en, stage.name_en),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await
+    }
+
+    /// The deal's stage history, oldest first.
+    pub async fn stage_history(&self, actor: &Actor, id: Uuid) -> Result<Vec<StageChange>> {
+        self.deal(actor, id).await?;
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, StageChange>(
+                "SELECT f.name AS from_stage, t.name AS to_stage, p.name AS changed_by, h.at \
+                 FROM deal_stage_history h JOIN stages t ON t.id = h.to_stage_id \
+                 LEFT JOIN stages f ON f.id = h.from_stage_id LEFT JOIN people p ON p.id = h.changed_by \
+                 WHERE h.deal_id = $1 ORDER BY h.at, h.id",
+            )
+            .bind(id)
+            .fetch_all(p)
+            .await?
+        }))
+    }
+}

@@ -1,0 +1,183 @@
+//! The CRM area: accounts, deals and the pipeline board, activities and "my day".
+
+use super::{Choice, Chrome, Field};
+use askama::Template;
+
+/// One line of a record's timeline.
+pub struct TimelineEntry {
+    pub kind: String,
+    pub kind_label: String,
+    pub subject: String,
+    pub when: String,
+    pub owner: String,
+    pub detail: String,
+    /// The activity's id, when it is an open task or a visit not yet checked out.
+    pub completable: Option<String>,
+    pub complete_label: String,
+}
+
+/// The quick-add form under a record's timeline.
+pub struct QuickAdd {
+    pub back: String,
+    pub account_id: Option<String>,
+    pub deal_id: Option<String>,
+    pub kinds: Vec<Choice>,
+}
+
+pub struct AccountLine {
+    pub id: String,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub industry: String,
+    pub region: String,
+    pub status: String,
+    pub owner: String,
+    pub last_activity: String,
+}
+
+#[derive(Template)]
+#[template(path = "crm/accounts.html")]
+pub struct AccountsPage {
+    pub chrome: Chrome,
+    pub q: String,
+    pub statuses: Vec<Choice>,
+    pub mine: bool,
+    pub rows: Vec<AccountLine>,
+    pub next: Option<String>,
+}
+
+pub struct AccountView {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub tags: Vec<String>,
+    pub industry: String,
+    pub size: String,
+    pub region: String,
+    pub owner: String,
+    pub parent: Option<(String, String)>,
+    pub notes: String,
+}
+
+pub struct DealLine {
+    pub id: String,
+    pub name: String,
+    pub stage: String,
+    pub amount: String,
+}
+
+#[derive(Template)]
+#[template(path = "crm/account.html")]
+pub struct AccountPage {
+    pub chrome: Chrome,
+    pub a: AccountView,
+    pub can_edit: bool,
+    pub notice: Option<String>,
+    pub deals: Vec<DealLine>,
+    pub quick_add: Option<QuickAdd>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// The form for creating or editing an account or a deal.
+#[derive(Template)]
+#[template(path = "crm/form.html")]
+pub struct RecordFormPage {
+    pub chrome: Chrome,
+    pub heading: String,
+    pub action: String,
+    pub cancel: String,
+    pub fields: Vec<Field>,
+    pub error: Option<String>,
+}
+
+pub struct DealRow {
+    pub id: String,
+    pub name: String,
+    pub account: Option<(String, String)>,
+    pub stage: String,
+    pub category: String,
+    pub amount: String,
+    pub close: String,
+    pub owner: String,
+}
+
+#[derive(Template)]
+#[template(path = "crm/deals.html")]
+pub struct DealsPage {
+    pub chrome: Chrome,
+    pub q: String,
+    pub stages: Vec<Choice>,
+    pub open_only: bool,
+    pub mine: bool,
+    pub rows: Vec<DealRow>,
+    pub next: Option<String>,
+}
+
+pub struct BoardCard {
+    pub id: String,
+    pub name: String,
+    pub account: String,
+    pub amount: String,
+    pub owner: String,
+    pub can_move: bool,
+    pub moves: Vec<Choice>,
+}
+
+pub struct BoardColumnView {
+    pub id: String,
+    pub name: String,
+    pub probability: i32,
+    pub category: String,
+    pub count: String,
+    pub amount: String,
+    pub weighted: String,
+    pub deals: Vec<BoardCard>,
+    /// Deals in the stage beyond those shown.
+    pub hidden: i64,
+    pub more_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "crm/board.html")]
+pub struct BoardPage {
+    pub chrome: Chrome,
+    pub mine: bool,
+    pub columns: Vec<BoardColumnView>,
+}
+
+pub struct DealView {
+    pub id: String,
+    pub name: String,
+    pub stage: String,
+    pub category: String,
+    pub amount: String,
+    pub account: Option<(String, String)>,
+    pub close: String,
+    pub owner: String,
+    pub probability: i32,
+    pub weighted: String,
+    pub product_line: String,
+    pub loss_reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "crm/deal.html")]
+pub struct DealPage {
+    pub chrome: Chrome,
+    pub d: DealView,
+    pub can_edit: bool,
+    pub moves: Vec<Choice>,
+    pub notice: Option<String>,
+    /// (when, what, who)
+    pub history: Vec<(String, String, String)>,
+    pub quick_add: Option<QuickAdd>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Template)]
+#[template(path = "crm/today.html")]
+pub struct TodayPage {
+    pub chrome: Chrome,
+    pub date: String,
+    pub timeline: Vec<TimelineEntry>,
+}

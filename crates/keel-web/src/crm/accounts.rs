@@ -1,0 +1,418 @@
+use super::{assignable, money, quick_add, timeline};
+use crate::auth::me::Me;
+use crate::auth::setup::required;
+use crate::people::opt_id;
+use crate::{AppError, AppState, api::parse_id};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use keel_db::DbError;
+use keel_db::accounts::{Account, AccountInput, AccountQuery, STATUSES};
+use keel_db::activities::About;
+use keel_db::deals::DealQuery;
+use keel_i18n::Locale;
+use keel_views::{
+    AccountLine, AccountPage, AccountView, AccountsPage, Choice, DealLine, Field, RecordFormPage,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    status: String,
+    mine: Option<String>,
+    after: String,
+}
+
+fn tags(t: &str) -> Vec<String> {
+    t.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn status_label(l: Locale, s: &str) -> String {
+    l.t(&format!("account-status-{s}"))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(f): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let l = me.l();
+    let status = STATUSES
+        .iter()
+        .find(|s| **s == f.status)
+        .map(|s| s.to_string());
+    let mine = f.mine.is_some();
+    let q = AccountQuery {
+        search: Some(f.q.clone()),
+        owner: mine.then_some(me.user.person_id),
+        status: status.clone(),
+        pool: false,
+        after: opt_id(&f.after),
+        limit: 50,
+    };
+    let (rows, more) = state.db.accounts(&me.actor(), &q).await?;
+    let next = more.then(|| rows.last()).flatten().map(|last| {
+        format!(
+            "/accounts?after={}&q={}&status={}{}",
+            last.id,
+            crate::people::urlencode(&f.q),
+            status.clone().unwrap_or_default(),
+            if mine { "&mine=1" } else { "" }
+        )
+    });
+    let page = AccountsPage {
+        statuses: Choice::list(
+            &l.t("account-all-statuses"),
+            STATUSES.iter().map(|s| (s.to_string(), status_label(l, s))),
+            status.as_deref().unwrap_or(""),
+        ),
+        q: f.q,
+        mine,
+        rows: rows
+            .into_iter()
+            .map(|a| AccountLine {
+                id: a.id.to_string(),
+                tags: tags(&a.tags),
+                industry: a.industry.unwrap_or_default(),
+                region: a.region.unwrap_or_default(),
+                status: status_label(l, &a.status),
+                owner: a.owner_name.unwrap_or_else(|| l.t("pool-name")),
+                last_activity: a
+                    .last_activity_at
+                    .map(|t| l.datetime(t))
+                    .unwrap_or_default(),
+                name: a.name,
+            })
+            .collect(),
+        next,
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Html<String>, AppError> {
+    let id = parse_id(&id)?;
+    let actor = me.actor();
+    let a = state.db.account(&actor, id).await?;
+    let l = me.l();
+    let can_edit = match a.owner_id {
+        Some(owner) => {
+            state
+                .db
+                .reporting_line(me.user.person_id)
+                .await?
+                .contains(&owner)
+                || actor.sees_everything()
+        }
+        None => actor.sees_everything(),
+    };
+    let (deals, _) = state
+        .db
+        .deals(
+            &actor,
+            &DealQuery {
+                account: Some(id),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let activities = state.db.activities(&actor, About::Account(id), 100).await?;
+    let page = AccountPage {
+        a: AccountView {
+            id: a.id.to_string(),
+            status: status_label(l, &a.status),
+            tags: tags(&a.tags),
+            industry: a.industry.unwrap_or_default(),
+            size: a.size.map(|s| l.number(s.into())).unwrap_or_default(),
+            region: a.region.unwrap_or_default(),
+            owner: a.owner_name.unwrap_or_else(|| l.t("pool-name")),
+            parent: a
+                .parent_id
+                .map(|p| (p.to_string(), a.parent_name.unwrap_or_default())),
+            notes: a.notes.unwrap_or_default(),
+            name: a.name,
+        },
+        can_edit,
+        notice: q.saved.map(|_| l.t("notice-saved")),
+        deals: deals
+            .into_iter()
+            .map(|d| DealLine {
+                id: d.id.to_string(),
+                stage: stage_label(l, &d.stage_name, &d.stage_name_en),
+                amount: money(l, d.amount_minor, &d.currency),
+                name: d.name,
+            })
+            .collect(),
+        quick_add: a
+            .owner_id
+            .is_some()
+            .then(|| quick_add(l, format!("/accounts/{id}"), Some(id), None)),
+        timeline: timeline(l, &activities),
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// A stage's name in the person's language.
+pub fn stage_label(l: Locale, name: &str, name_en: &str) -> String {
+    match l {
+        Locale::ZhCn => name.to_owned(),
+        Locale::En => name_en.to_owned(),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct AccountForm {
+    name: String,
+    industry: String,
+    size: String,
+    region: String,
+    status: String,
+    tags: String,
+    notes: String,
+    owner_id: String,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+fn validate(
+    l: Locale,
+    f: &AccountForm,
+    me: Uuid,
+) -> Result<AccountInput, Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    if let Some(e) = required(l, &f.name, 200) {
+        errors.push(("name", e));
+    }
+    let size = match non_empty(&f.size) {
+        None => None,
+        Some(s) => match s.replace(',', "").parse::<i32>() {
+            Ok(n) if n >= 0 => Some(n),
+            _ => {
+                errors.push(("size", l.t("field-number-invalid")));
+                None
+            }
+        },
+    };
+    let status = STATUSES
+        .iter()
+        .find(|s| **s == f.status)
+        .copied()
+        .unwrap_or("prospect");
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(AccountInput {
+        name: f.name.trim().to_owned(),
+        industry: non_empty(&f.industry),
+        size,
+        region: non_empty(&f.region),
+        status: status.into(),
+        tags: f.tags.clone(),
+        parent_id: None,
+        notes: non_empty(&f.notes),
+        owner_id: match f.owner_id.as_str() {
+            "pool" => None,
+            other => opt_id(other).or(Some(me)),
+        },
+    })
+}
+
+async fn render_form(
+    state: &AppState,
+    me: &Me,
+    editing: Option<Uuid>,
+    f: &AccountForm,
+    errors: Vec<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let l = me.l();
+    let err = |n: &str| errors.iter().find(|(k, _)| *k == n).map(|(_, m)| m.clone());
+    let text = |name, kind, label: &str, value: &str, required| Field {
+        name,
+        kind,
+        label: l.t(label),
+        value: value.to_owned(),
+        max: 200,
+        required,
+        error: err(name),
+        ..Default::default()
+    };
+    let mut fields = vec![
+        text("name", "text", "account-name", &f.name, true),
+        text("industry", "text", "account-industry", &f.industry, false),
+        text("size", "text", "account-size", &f.size, false),
+        text("region", "text", "account-region", &f.region, false),
+        Field {
+            name: "status",
+            kind: "select",
+            label: l.t("account-status"),
+            options: STATUSES
+                .iter()
+                .map(|s| Choice {
+                    value: s.to_string(),
+                    label: status_label(l, s),
+                    selected: *s == f.status,
+                })
+                .collect(),
+            ..Default::default()
+        },
+        text("tags", "text", "account-tags", &f.tags, false),
+    ];
+    if editing.is_none() {
+        let mut owners: Vec<(String, String)> = assignable(state, me)
+            .await?
+            .into_iter()
+            .map(|(id, n)| (id.to_string(), n))
+            .collect();
+        owners.push(("pool".into(), l.t("pool-name")));
+        let current = if f.owner_id.is_empty() {
+            me.user.person_id.to_string()
+        } else {
+            f.owner_id.clone()
+        };
+        let mut options = Choice::list("", owners, &current);
+        options.remove(0);
+        fields.push(Field {
+            name: "owner_id",
+            kind: "select",
+            label: l.t("record-owner"),
+            options,
+            ..Default::default()
+        });
+    }
+    fields.push(Field {
+        max: 2000,
+        ..text("notes", "textarea", "account-notes", &f.notes, false)
+    });
+    let page = RecordFormPage {
+        heading: l.t(if editing.is_some() {
+            "account-edit-title"
+        } else {
+            "accounts-new"
+        }),
+        action: editing.map_or("/accounts".into(), |id| format!("/accounts/{id}")),
+        cancel: editing.map_or("/accounts".into(), |id| format!("/accounts/{id}")),
+        fields,
+        error: (!errors.is_empty()).then(|| l.t("error-invalid_input")),
+        chrome: me.ctx.chrome(),
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+pub async fn new_form(State(state): State<AppState>, me: Me) -> Result<Response, AppError> {
+    let f = AccountForm {
+        status: "prospect".into(),
+        ..Default::default()
+    };
+    render_form(&state, &me, None, &f, Vec::new(), StatusCode::OK).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Form(f): Form<AccountForm>,
+) -> Result<Response, AppError> {
+    let input = match validate(me.l(), &f, me.user.person_id) {
+        Ok(i) => i,
+        Err(e) => {
+            return render_form(&state, &me, None, &f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let id = state.db.create_account(&me.actor(), &input).await?;
+    Ok(Redirect::to(&format!("/accounts/{id}?saved=1")).into_response())
+}
+
+fn form_of(a: &Account) -> AccountForm {
+    AccountForm {
+        name: a.name.clone(),
+        industry: a.industry.clone().unwrap_or_default(),
+        size: a.size.map(|s| s.to_string()).unwrap_or_default(),
+        region: a.region.clone().unwrap_or_default(),
+        status: a.status.clone(),
+        tags: a.tags.replace(',', ", "),
+        notes: a.notes.clone().unwrap_or_default(),
+        owner_id: String::new(),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let a = state.db.account(&me.actor(), id).await?;
+    render_form(
+        &state,
+        &me,
+        Some(id),
+        &form_of(&a),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    Form(f): Form<AccountForm>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let input = match validate(me.l(), &f, me.user.person_id) {
+        Ok(i) => i,
+        Err(e) => {
+            return render_form(
+                &state,
+                &me,
+                Some(id),
+                &f,
+                e,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match state.db.update_account(&me.actor(), id, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/accounts/{id}?saved=1")).into_response()),
+        Err(DbError::Conflict(code)) => {
+            let errors = vec![("name", me.l().t(&format!("error-{code}")))];
+            render_form(
+                &state,
+                &me,
+                Some(id),
+                &f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

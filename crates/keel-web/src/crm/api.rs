@@ -1,0 +1,588 @@
+//! `/api/v1` for the CRM: accounts, deals and their stages, pipelines, activities. Same
+//! storage calls and rules as the pages.
+
+use crate::api::{ApiJson, Page, parse_id};
+use crate::auth::me::Me;
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use keel_db::DbError;
+use keel_db::accounts::{Account, AccountInput, AccountQuery, STATUSES};
+use keel_db::activities::{About, Activity, ActivityInput, KINDS};
+use keel_db::deals::{Deal, DealInput, DealQuery, Stage};
+use keel_domain::money::Currency;
+use keel_domain::time::now;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_accounts, create_account))
+        .routes(routes!(get_account))
+        .routes(routes!(list_deals, create_deal))
+        .routes(routes!(get_deal))
+        .routes(routes!(move_deal))
+        .routes(routes!(list_pipelines))
+        .routes(routes!(list_activities, create_activity))
+}
+
+fn invalid(field: &str, message: String) -> AppError {
+    AppError::Invalid(vec![(field.to_owned(), message)])
+}
+
+/// Rule breaks in storage become field errors the caller can show.
+fn storage(me: &Me, e: DbError) -> AppError {
+    match e {
+        DbError::Conflict(code) => invalid(
+            code.trim_start_matches("unknown_"),
+            me.l().t(&format!("error-{code}")),
+        ),
+        e => e.into(),
+    }
+}
+
+/// A customer company. `owner_id` null: in the shared pool.
+#[derive(Serialize, ToSchema)]
+pub struct AccountDto {
+    id: Uuid,
+    name: String,
+    industry: Option<String>,
+    size: Option<i32>,
+    region: Option<String>,
+    /// `prospect`, `customer`, `partner` or `churned`.
+    status: String,
+    tags: Vec<String>,
+    parent_id: Option<Uuid>,
+    notes: Option<String>,
+    owner_id: Option<Uuid>,
+    owner_name: Option<String>,
+    last_activity_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<Account> for AccountDto {
+    fn from(a: Account) -> Self {
+        AccountDto {
+            id: a.id,
+            name: a.name,
+            industry: a.industry,
+            size: a.size,
+            region: a.region,
+            status: a.status,
+            tags: a
+                .tags
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            parent_id: a.parent_id,
+            notes: a.notes,
+            owner_id: a.owner_id,
+            owner_name: a.owner_name,
+            last_activity_at: a.last_activity_at,
+            created_at: a.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountParams {
+    /// Search name, industry, region and tags.
+    q: Option<String>,
+    /// Only this status.
+    status: Option<String>,
+    /// Only this owner's accounts.
+    owner: Option<Uuid>,
+    /// `next` from the previous page.
+    after: Option<Uuid>,
+    /// Page size, 1 to 500 (default 100).
+    limit: Option<u32>,
+}
+
+/// Accounts you may see, by name.
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "crm", params(AccountParams),
+    responses((status = 200, body = Page<AccountDto>)))]
+async fn list_accounts(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<AccountParams>,
+) -> Result<Json<Page<AccountDto>>, AppError> {
+    let q = AccountQuery {
+        search: p.q,
+        owner: p.owner,
+        status: p.status,
+        pool: false,
+        after: p.after,
+        limit: p.limit.unwrap_or(100),
+    };
+    let (rows, more) = state.db.accounts(&me.actor(), &q).await?;
+    let next = more
+        .then(|| rows.last().map(|r| r.id.to_string()))
+        .flatten();
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        next,
+    }))
+}
+
+/// One account.
+#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "crm", params(("id" = Uuid, Path, description = "account id")),
+    responses((status = 200, body = AccountDto), (status = 404, description = "no such account, or not yours to see")))]
+async fn get_account(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+) -> Result<Json<AccountDto>, AppError> {
+    Ok(Json(
+        state.db.account(&me.actor(), parse_id(&id)?).await?.into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccountDto {
+    name: String,
+    industry: Option<String>,
+    size: Option<i32>,
+    region: Option<String>,
+    /// Default `prospect`.
+    status: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    notes: Option<String>,
+    /// Default: you. `null` with `pool: true` puts it in the shared pool.
+    owner_id: Option<Uuid>,
+    #[serde(default)]
+    pool: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "crm", request_body = NewAccountDto,
+    responses((status = 201, body = AccountDto), (status = 403, description = "owner outside your reporting line"),
+        (status = 422, description = "fields need attention")))]
+async fn create_account(
+    State(state): State<AppState>,
+    me: Me,
+    ApiJson(b): ApiJson<NewAccountDto>,
+) -> Result<(StatusCode, Json<AccountDto>), AppError> {
+    if let Some(e) = crate::auth::setup::required(me.l(), &b.name, 200) {
+        return Err(invalid("name", e));
+    }
+    let status = b.status.unwrap_or_else(|| "prospect".into());
+    if !STATUSES.contains(&status.as_str()) {
+        return Err(invalid("status", me.l().t("field-required")));
+    }
+    let input = AccountInput {
+        name: b.name.trim().to_owned(),
+        industry: b.industry,
+        size: b.size.filter(|s| *s >= 0),
+        region: b.region,
+        status,
+        tags: b.tags.join(","),
+        parent_id: None,
+        notes: b.notes,
+        owner_id: if b.pool {
+            None
+        } else {
+            Some(b.owner_id.unwrap_or(me.user.person_id))
+        },
+    };
+    let id = state
+        .db
+        .create_account(&me.actor(), &input)
+        .await
+        .map_err(|e| storage(&me, e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.db.account(&me.actor(), id).await?.into()),
+    ))
+}
+
+/// A deal. Amounts are integer minor units (fen, cents) with an ISO currency code.
+#[derive(Serialize, ToSchema)]
+pub struct DealDto {
+    id: Uuid,
+    name: String,
+    amount_minor: i64,
+    currency: String,
+    pipeline_id: Uuid,
+    stage_id: Uuid,
+    stage_name: String,
+    stage_name_en: String,
+    /// Win probability of the stage, percent.
+    probability: i32,
+    /// `open`, `won` or `lost`, from the stage.
+    category: String,
+    stage_entered_at: DateTime<Utc>,
+    expected_close: Option<NaiveDate>,
+    closed_at: Option<DateTime<Utc>>,
+    owner_id: Uuid,
+    owner_name: String,
+    account_id: Option<Uuid>,
+    account_name: Option<String>,
+    product_line: Option<String>,
+    kind: Option<String>,
+    source: Option<String>,
+    loss_reason: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<Deal> for DealDto {
+    fn from(d: Deal) -> Self {
+        DealDto {
+            id: d.id,
+            name: d.name,
+            amount_minor: d.amount_minor,
+            currency: d.currency,
+            pipeline_id: d.pipeline_id,
+            stage_id: d.stage_id,
+            stage_name: d.stage_name,
+            stage_name_en: d.stage_name_en,
+            probability: d.probability,
+            category: d.category,
+            stage_entered_at: d.stage_entered_at,
+            expected_close: d.expected_close,
+            closed_at: d.closed_at,
+            owner_id: d.owner_id,
+            owner_name: d.owner_name,
+            account_id: d.account_id,
+            account_name: d.account_name,
+            product_line: d.product_line,
+            kind: d.kind,
+            source: d.source,
+            loss_reason: d.loss_reason,
+            created_at: d.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DealParams {
+    /// Search deal and account names.
+    q: Option<String>,
+    owner: Option<Uuid>,
+    account: Option<Uuid>,
+    stage: Option<Uuid>,
+    pipeline: Option<Uuid>,
+    /// Only deals in open stages.
+    #[serde(default)]
+    open: bool,
+    /// `next` from the previous page.
+    after: Option<Uuid>,
+    /// Page size, 1 to 500 (default 100).
+    limit: Option<u32>,
+}
+
+/// Deals you may see, newest first.
+#[utoipa::path(get, path = "/api/v1/deals", tag = "crm", params(DealParams), responses((status = 200, body = Page<DealDto>)))]
+async fn list_deals(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<DealParams>,
+) -> Result<Json<Page<DealDto>>, AppError> {
+    let q = DealQuery {
+        search: p.q,
+        owner: p.owner,
+        account: p.account,
+        stage: p.stage,
+        pipeline: p.pipeline,
+        open_only: p.open,
+        after: p.after,
+        limit: p.limit.unwrap_or(100),
+    };
+    let (rows, more) = state.db.deals(&me.actor(), &q).await?;
+    let next = more
+        .then(|| rows.last().map(|r| r.id.to_string()))
+        .flatten();
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        next,
+    }))
+}
+
+/// One deal.
+#[utoipa::path(get, path = "/api/v1/deals/{id}", tag = "crm", params(("id" = Uuid, Path, description = "deal id")),
+    responses((status = 200, body = DealDto), (status = 404, description = "no such deal, or not yours to see")))]
+async fn get_deal(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+) -> Result<Json<DealDto>, AppError> {
+    Ok(Json(
+        state.db.deal(&me.actor(), parse_id(&id)?).await?.into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDealDto {
+    name: String,
+    /// Integer minor units, at least 0.
+    amount_minor: i64,
+    /// ISO 4217 code; default `CNY`.
+    currency: Option<String>,
+    stage_id: Uuid,
+    expected_close: Option<NaiveDate>,
+    /// Default: you.
+    owner_id: Option<Uuid>,
+    account_id: Option<Uuid>,
+    product_line: Option<String>,
+    kind: Option<String>,
+    source: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/deals", tag = "crm", request_body = NewDealDto,
+    responses((status = 201, body = DealDto), (status = 403, description = "owner outside your reporting line"),
+        (status = 422, description = "fields need attention")))]
+async fn create_deal(
+    State(state): State<AppState>,
+    me: Me,
+    ApiJson(b): ApiJson<NewDealDto>,
+) -> Result<(StatusCode, Json<DealDto>), AppError> {
+    let l = me.l();
+    if let Some(e) = crate::auth::setup::required(l, &b.name, 200) {
+        return Err(invalid("name", e));
+    }
+    if b.amount_minor < 0 {
+        return Err(invalid("amount_minor", l.t("field-amount-invalid")));
+    }
+    let currency = Currency::parse(b.currency.as_deref().unwrap_or("CNY"))
+        .ok_or_else(|| invalid("currency", l.t("field-currency-invalid")))?;
+    let input = DealInput {
+        name: b.name.trim().to_owned(),
+        amount_minor: b.amount_minor,
+        currency: currency.code().to_owned(),
+        stage_id: b.stage_id,
+        expected_close: b.expected_close,
+        owner_id: b.owner_id.unwrap_or(me.user.person_id),
+        account_id: b.account_id,
+        contact_id: None,
+        product_line: b.product_line,
+        kind: b.kind,
+        source: b.source,
+        loss_reason: None,
+    };
+    let id = state
+        .db
+        .create_deal(&me.actor(), &input)
+        .await
+        .map_err(|e| storage(&me, e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.db.deal(&me.actor(), id).await?.into()),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveDto {
+    stage_id: Uuid,
+    loss_reason: Option<String>,
+}
+
+/// Moves a deal to another stage of its pipeline; the step is kept in its stage history.
+#[utoipa::path(post, path = "/api/v1/deals/{id}/stage", tag = "crm", request_body = MoveDto,
+    params(("id" = Uuid, Path, description = "deal id")),
+    responses((status = 200, body = DealDto), (status = 403, description = "not your deal or your line's"),
+        (status = 404, description = "no such deal"), (status = 422, description = "stage not in the deal's pipeline")))]
+async fn move_deal(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<MoveDto>,
+) -> Result<Json<DealDto>, AppError> {
+    let id = parse_id(&id)?;
+    state
+        .db
+        .move_deal(&me.actor(), id, b.stage_id, b.loss_reason.as_deref())
+        .await
+        .map_err(|e| storage(&me, e))?;
+    Ok(Json(state.db.deal(&me.actor(), id).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StageDto {
+    id: Uuid,
+    name: String,
+    name_en: String,
+    probability: i32,
+    category: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PipelineDto {
+    id: Uuid,
+    name: String,
+    is_default: bool,
+    stages: Vec<StageDto>,
+}
+
+/// Pipelines and their stages, in board order.
+#[utoipa::path(get, path = "/api/v1/pipelines", tag = "crm", responses((status = 200, body = Vec<PipelineDto>)))]
+async fn list_pipelines(
+    State(state): State<AppState>,
+    _me: Me,
+) -> Result<Json<Vec<PipelineDto>>, AppError> {
+    let stages: Vec<Stage> = state.db.stages().await?;
+    let out = state
+        .db
+        .pipelines()
+        .await?
+        .into_iter()
+        .map(|p| PipelineDto {
+            stages: stages
+                .iter()
+                .filter(|s| s.pipeline_id == p.id)
+                .map(|s| StageDto {
+                    id: s.id,
+                    name: s.name.clone(),
+                    name_en: s.name_en.clone(),
+                    probability: s.probability,
+                    category: s.category.clone(),
+                })
+                .collect(),
+            id: p.id,
+            name: p.name,
+            is_default: p.is_default,
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityDto {
+    id: Uuid,
+    /// `call`, `meeting`, `email`, `visit` or `task`.
+    kind: String,
+    subject: String,
+    notes: Option<String>,
+    owner_id: Uuid,
+    owner_name: String,
+    at: DateTime<Utc>,
+    due_date: Option<NaiveDate>,
+    done_at: Option<DateTime<Utc>>,
+    account_id: Option<Uuid>,
+    deal_id: Option<Uuid>,
+    check_in_at: Option<DateTime<Utc>>,
+    check_out_at: Option<DateTime<Utc>>,
+    location: Option<String>,
+}
+
+impl From<Activity> for ActivityDto {
+    fn from(a: Activity) -> Self {
+        ActivityDto {
+            id: a.id,
+            kind: a.kind,
+            subject: a.subject,
+            notes: a.notes,
+            owner_id: a.owner_id,
+            owner_name: a.owner_name,
+            at: a.at,
+            due_date: a.due_date,
+            done_at: a.done_at,
+            account_id: a.account_id,
+            deal_id: a.deal_id,
+            check_in_at: a.check_in_at,
+            check_out_at: a.check_out_at,
+            location: a.location,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActivityParams {
+    /// Activities about this account.
+    account: Option<Uuid>,
+    /// Activities about this deal.
+    deal: Option<Uuid>,
+    /// Activities of this person (default: you).
+    owner: Option<Uuid>,
+    /// At most this many, newest first (default 100).
+    limit: Option<u32>,
+}
+
+/// Activities about an account or deal, or of a person, newest first.
+#[utoipa::path(get, path = "/api/v1/activities", tag = "crm", params(ActivityParams), responses((status = 200, body = Vec<ActivityDto>)))]
+async fn list_activities(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<ActivityParams>,
+) -> Result<Json<Vec<ActivityDto>>, AppError> {
+    let about = match (p.account, p.deal) {
+        (Some(a), _) => About::Account(a),
+        (None, Some(d)) => About::Deal(d),
+        (None, None) => About::Owner(p.owner.unwrap_or(me.user.person_id)),
+    };
+    let rows = state
+        .db
+        .activities(&me.actor(), about, p.limit.unwrap_or(100))
+        .await?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewActivityDto {
+    /// `call`, `meeting`, `email`, `visit` or `task`.
+    kind: String,
+    subject: String,
+    notes: Option<String>,
+    /// When it happens; default now.
+    at: Option<DateTime<Utc>>,
+    /// Tasks: when due.
+    due_date: Option<NaiveDate>,
+    account_id: Option<Uuid>,
+    deal_id: Option<Uuid>,
+    /// Visits: where (text or "lat,lon").
+    location: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/activities", tag = "crm", request_body = NewActivityDto,
+    responses((status = 201, body = ActivityDto), (status = 422, description = "fields need attention")))]
+async fn create_activity(
+    State(state): State<AppState>,
+    me: Me,
+    ApiJson(b): ApiJson<NewActivityDto>,
+) -> Result<(StatusCode, Json<ActivityDto>), AppError> {
+    let l = me.l();
+    if !KINDS.contains(&b.kind.as_str()) {
+        return Err(invalid("kind", l.t("field-required")));
+    }
+    if let Some(e) = crate::auth::setup::required(l, &b.subject, 200) {
+        return Err(invalid("subject", e));
+    }
+    let input = ActivityInput {
+        kind: b.kind,
+        subject: b.subject.trim().to_owned(),
+        notes: b.notes,
+        owner_id: me.user.person_id,
+        at: b.at.map(keel_domain::time::truncate).unwrap_or_else(now),
+        due_date: b.due_date,
+        account_id: b.account_id,
+        contact_id: None,
+        deal_id: b.deal_id,
+        lead_id: None,
+        location: b.location,
+    };
+    let id = state
+        .db
+        .log_activity(&me.actor(), &input)
+        .await
+        .map_err(|e| storage(&me, e))?;
+    let rows = state
+        .db
+        .activities(&me.actor(), About::Owner(me.user.person_id), 500)
+        .await?;
+    let a = rows
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(a.into())))
+}

@@ -1,0 +1,520 @@
+use super::accounts::stage_label;
+use super::{assignable, local, money, quick_add, timeline};
+use crate::auth::me::Me;
+use crate::auth::setup::required;
+use crate::people::{opt_id, urlencode};
+use crate::{AppError, AppState, api::parse_id};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use keel_db::DbError;
+use keel_db::accounts::AccountQuery;
+use keel_db::activities::About;
+use keel_db::deals::{DealInput, DealQuery, Stage};
+use keel_domain::money::{Currency, parse_major, percent_of};
+use keel_i18n::Locale;
+use keel_views::{
+    BoardCard, BoardColumnView, BoardPage, Choice, DealPage, DealRow, DealView, DealsPage, Field,
+    RecordFormPage,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Board columns show this many deals each; the rest are a link away.
+const PER_STAGE: u32 = 30;
+
+fn stage_choices(
+    l: Locale,
+    stages: &[Stage],
+    pipeline: Option<Uuid>,
+    current: Option<Uuid>,
+) -> Vec<Choice> {
+    stages
+        .iter()
+        .filter(|s| pipeline.is_none_or(|p| s.pipeline_id == p))
+        .map(|s| Choice {
+            value: s.id.to_string(),
+            label: format!(
+                "{} ({}%)",
+                stage_label(l, &s.name, &s.name_en),
+                s.probability
+            ),
+            selected: Some(s.id) == current,
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    stage: String,
+    open: Option<String>,
+    mine: Option<String>,
+    after: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(f): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let l = me.l();
+    let stage = opt_id(&f.stage);
+    let mine = f.mine.is_some();
+    let open_only = f.open.is_some();
+    let q = DealQuery {
+        search: Some(f.q.clone()),
+        owner: mine.then_some(me.user.person_id),
+        stage,
+        open_only,
+        after: opt_id(&f.after),
+        limit: 50,
+        ..Default::default()
+    };
+    let (rows, more) = state.db.deals(&me.actor(), &q).await?;
+    let next = more.then(|| rows.last()).flatten().map(|last| {
+        format!(
+            "/deals?after={}&q={}&stage={}{}{}",
+            last.id,
+            urlencode(&f.q),
+            stage.map(|s| s.to_string()).unwrap_or_default(),
+            if open_only { "&open=1" } else { "" },
+            if mine { "&mine=1" } else { "" }
+        )
+    });
+    let stages = state.db.stages().await?;
+    let mut stage_options = stage_choices(l, &stages, None, stage);
+    stage_options.insert(
+        0,
+        Choice {
+            value: String::new(),
+            label: l.t("deal-all-stages"),
+            selected: stage.is_none(),
+        },
+    );
+    let page = DealsPage {
+        q: f.q,
+        stages: stage_options,
+        open_only,
+        mine,
+        rows: rows
+            .into_iter()
+            .map(|d| DealRow {
+                id: d.id.to_string(),
+                account: d
+                    .account_id
+                    .map(|a| (a.to_string(), d.account_name.clone().unwrap_or_default())),
+                stage: stage_label(l, &d.stage_name, &d.stage_name_en),
+                category: d.category.clone(),
+                amount: money(l, d.amount_minor, &d.currency),
+                close: d.expected_close.map(|c| l.date(c)).unwrap_or_default(),
+                owner: d.owner_name,
+                name: d.name,
+            })
+            .collect(),
+        next,
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BoardQuery {
+    mine: Option<String>,
+}
+
+pub async fn board(
+    State(state): State<AppState>,
+    me: Me,
+    Query(f): Query<BoardQuery>,
+) -> Result<Html<String>, AppError> {
+    let l = me.l();
+    let actor = me.actor();
+    let pipelines = state.db.pipelines().await?;
+    let Some(pipeline) = pipelines
+        .iter()
+        .find(|p| p.is_default)
+        .or(pipelines.first())
+    else {
+        return Err(AppError::NotFound);
+    };
+    let mine = f.mine.is_some();
+    let columns = state
+        .db
+        .board(
+            &actor,
+            pipeline.id,
+            mine.then_some(me.user.person_id),
+            PER_STAGE,
+        )
+        .await?;
+    let stages = state.db.stages().await?;
+    let line = state.db.reporting_line(me.user.person_id).await?;
+    let mut views = Vec::new();
+    for col in columns {
+        let currency = col
+            .deals
+            .first()
+            .map(|d| d.currency.clone())
+            .unwrap_or_else(|| "CNY".into());
+        let hidden = col.count - col.deals.len() as i64;
+        views.push(BoardColumnView {
+            id: col.stage.id.to_string(),
+            name: stage_label(l, &col.stage.name, &col.stage.name_en),
+            probability: col.stage.probability,
+            category: col.stage.category.clone(),
+            count: l.number(col.count),
+            amount: money(l, col.amount_minor, &currency),
+            weighted: money(l, col.weighted_minor, &currency),
+            deals: col
+                .deals
+                .iter()
+                .map(|d| BoardCard {
+                    id: d.id.to_string(),
+                    name: d.name.clone(),
+                    account: d.account_name.clone().unwrap_or_default(),
+                    amount: money(l, d.amount_minor, &d.currency),
+                    owner: d.owner_name.clone(),
+                    can_move: actor.sees_everything() || line.contains(&d.owner_id),
+                    moves: stage_choices(l, &stages, Some(d.pipeline_id), Some(d.stage_id)),
+                })
+                .collect(),
+            hidden,
+            more_label: l.t_args("board-more", &[("count", &hidden.to_string())]),
+        });
+    }
+    let page = BoardPage {
+        mine,
+        columns: views,
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Html<String>, AppError> {
+    let id = parse_id(&id)?;
+    let actor = me.actor();
+    let l = me.l();
+    let d = state.db.deal(&actor, id).await?;
+    let can_edit = actor.sees_everything()
+        || state
+            .db
+            .reporting_line(me.user.person_id)
+            .await?
+            .contains(&d.owner_id);
+    let stages = state.db.stages().await?;
+    let history = state.db.stage_history(&actor, id).await?;
+    let activities = state.db.activities(&actor, About::Deal(id), 100).await?;
+    let page = DealPage {
+        d: DealView {
+            id: d.id.to_string(),
+            stage: stage_label(l, &d.stage_name, &d.stage_name_en),
+            category: d.category.clone(),
+            amount: money(l, d.amount_minor, &d.currency),
+            account: d
+                .account_id
+                .map(|a| (a.to_string(), d.account_name.clone().unwrap_or_default())),
+            close: d.expected_close.map(|c| l.date(c)).unwrap_or_default(),
+            owner: d.owner_name.clone(),
+            probability: d.probability,
+            weighted: money(
+                l,
+                percent_of(d.amount_minor, d.probability as u8),
+                &d.currency,
+            ),
+            product_line: d.product_line.clone().unwrap_or_default(),
+            loss_reason: d.loss_reason.clone().unwrap_or_default(),
+            name: d.name.clone(),
+        },
+        can_edit,
+        moves: stage_choices(l, &stages, Some(d.pipeline_id), Some(d.stage_id)),
+        notice: q.saved.map(|_| l.t("notice-saved")),
+        history: history
+            .into_iter()
+            .map(|h| {
+                let what = match h.from_stage {
+                    Some(from) => format!("{from} → {}", h.to_stage),
+                    None => h.to_stage,
+                };
+                (l.datetime(h.at), what, h.changed_by.unwrap_or_default())
+            })
+            .collect(),
+        quick_add: can_edit.then(|| quick_add(l, format!("/deals/{id}"), d.account_id, Some(id))),
+        timeline: timeline(l, &activities),
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    stage_id: String,
+    loss_reason: String,
+    back: String,
+}
+
+pub async fn move_stage(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let to = opt_id(&f.stage_id).ok_or(AppError::Conflict("unknown_stage"))?;
+    let reason = Some(f.loss_reason.trim()).filter(|r| !r.is_empty());
+    state.db.move_deal(&me.actor(), id, to, reason).await?;
+    Ok(Redirect::to(&local(&f.back, &format!("/deals/{id}"))).into_response())
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct DealForm {
+    name: String,
+    amount: String,
+    currency: String,
+    stage_id: String,
+    expected_close: String,
+    account_id: String,
+    owner_id: String,
+    product_line: String,
+    kind: String,
+    source: String,
+    /// Preselects the account when the form is opened from one.
+    account: String,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+fn validate(l: Locale, f: &DealForm, me: Uuid) -> Result<DealInput, Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    if let Some(e) = required(l, &f.name, 200) {
+        errors.push(("name", e));
+    }
+    let amount = parse_major(&f.amount);
+    if amount.is_none() {
+        errors.push(("amount", l.t("field-amount-invalid")));
+    }
+    let currency = Currency::parse(if f.currency.trim().is_empty() {
+        "CNY"
+    } else {
+        &f.currency
+    });
+    if currency.is_none() {
+        errors.push(("currency", l.t("field-currency-invalid")));
+    }
+    let stage = opt_id(&f.stage_id);
+    if stage.is_none() {
+        errors.push(("stage_id", l.t("field-required")));
+    }
+    let close = match non_empty(&f.expected_close) {
+        None => None,
+        Some(s) => match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(("expected_close", l.t("field-date-invalid")));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(DealInput {
+        name: f.name.trim().to_owned(),
+        amount_minor: amount.unwrap_or(0),
+        currency: currency
+            .map(|c| c.code().to_owned())
+            .unwrap_or_else(|| "CNY".into()),
+        stage_id: stage.unwrap_or_default(),
+        expected_close: close,
+        owner_id: opt_id(&f.owner_id).unwrap_or(me),
+        account_id: opt_id(&f.account_id),
+        contact_id: None,
+        product_line: non_empty(&f.product_line),
+        kind: non_empty(&f.kind),
+        source: non_empty(&f.source),
+        loss_reason: None,
+    })
+}
+
+async fn render_form(
+    state: &AppState,
+    me: &Me,
+    f: &DealForm,
+    errors: Vec<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let l = me.l();
+    let err = |n: &str| errors.iter().find(|(k, _)| *k == n).map(|(_, m)| m.clone());
+    let text = |name, kind, label: &str, value: &str, required| Field {
+        name,
+        kind,
+        label: l.t(label),
+        value: value.to_owned(),
+        max: 200,
+        required,
+        error: err(name),
+        ..Default::default()
+    };
+    let stages = state.db.stages().await?;
+    let default_pipeline = state
+        .db
+        .pipelines()
+        .await?
+        .into_iter()
+        .find(|p| p.is_default)
+        .map(|p| p.id);
+    let first_stage = stages
+        .iter()
+        .find(|s| Some(s.pipeline_id) == default_pipeline)
+        .map(|s| s.id);
+    let stage = opt_id(&f.stage_id).or(first_stage);
+    let (accounts, _) = state
+        .db
+        .accounts(
+            &me.actor(),
+            &AccountQuery {
+                limit: 500,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let account = if f.account_id.is_empty() {
+        f.account.clone()
+    } else {
+        f.account_id.clone()
+    };
+    let owners: Vec<(String, String)> = assignable(state, me)
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id.to_string(), n))
+        .collect();
+    let owner = if f.owner_id.is_empty() {
+        me.user.person_id.to_string()
+    } else {
+        f.owner_id.clone()
+    };
+    let mut owner_options = Choice::list("", owners, &owner);
+    owner_options.remove(0);
+    let fields = vec![
+        text("name", "text", "deal-name", &f.name, true),
+        Field {
+            hint: Some(l.t("deal-amount-hint")),
+            ..text("amount", "text", "deal-amount", &f.amount, true)
+        },
+        text(
+            "currency",
+            "text",
+            "deal-currency",
+            if f.currency.is_empty() {
+                "CNY"
+            } else {
+                &f.currency
+            },
+            false,
+        ),
+        Field {
+            name: "stage_id",
+            kind: "select",
+            label: l.t("deal-stage"),
+            options: stage_choices(l, &stages, None, stage),
+            error: err("stage_id"),
+            ..Default::default()
+        },
+        text(
+            "expected_close",
+            "date",
+            "deal-close",
+            &f.expected_close,
+            false,
+        ),
+        Field {
+            name: "account_id",
+            kind: "select",
+            label: l.t("deal-account"),
+            options: Choice::list(
+                "—",
+                accounts.into_iter().map(|a| (a.id.to_string(), a.name)),
+                &account,
+            ),
+            ..Default::default()
+        },
+        Field {
+            name: "owner_id",
+            kind: "select",
+            label: l.t("record-owner"),
+            options: owner_options,
+            ..Default::default()
+        },
+        text(
+            "product_line",
+            "text",
+            "deal-product-line",
+            &f.product_line,
+            false,
+        ),
+        text("kind", "text", "deal-kind", &f.kind, false),
+        text("source", "text", "deal-source", &f.source, false),
+    ];
+    let page = RecordFormPage {
+        heading: l.t("deals-new"),
+        action: "/deals".into(),
+        cancel: "/deals".into(),
+        fields,
+        error: (!errors.is_empty()).then(|| l.t("error-invalid_input")),
+        chrome: me.ctx.chrome(),
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    me: Me,
+    Query(f): Query<DealForm>,
+) -> Result<Response, AppError> {
+    render_form(&state, &me, &f, Vec::new(), StatusCode::OK).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Form(f): Form<DealForm>,
+) -> Result<Response, AppError> {
+    let input = match validate(me.l(), &f, me.user.person_id) {
+        Ok(i) => i,
+        Err(e) => return render_form(&state, &me, &f, e, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    match state.db.create_deal(&me.actor(), &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/deals/{id}?saved=1")).into_response()),
+        Err(DbError::Conflict(code)) => {
+            let field = if code == "unknown_account" {
+                "account_id"
+            } else {
+                "stage_id"
+            };
+            let errors = vec![(field, me.l().t(&format!("error-{code}")))];
+            render_form(&state, &me, &f, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

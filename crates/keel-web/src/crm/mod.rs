@@ -1,0 +1,117 @@
+//! The CRM area: accounts, deals and the pipeline board, activities and "my day", as pages and
+//! under `/api/v1`. Storage decides what each person may see and change.
+
+mod accounts;
+mod activities;
+pub mod api;
+mod deals;
+
+use crate::auth::me::Me;
+use crate::{AppError, AppState};
+use axum::Router;
+use axum::routing::{get, post};
+use keel_db::activities::{Activity, KINDS};
+use keel_db::people::PeopleQuery;
+use keel_i18n::Locale;
+use keel_views::{Choice, QuickAdd, TimelineEntry};
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/accounts", get(accounts::list).post(accounts::create))
+        .route("/accounts/new", get(accounts::new_form))
+        .route("/accounts/{id}", get(accounts::show).post(accounts::update))
+        .route("/accounts/{id}/edit", get(accounts::edit_form))
+        .route("/deals", get(deals::list).post(deals::create))
+        .route("/deals/new", get(deals::new_form))
+        .route("/deals/board", get(deals::board))
+        .route("/deals/{id}", get(deals::show))
+        .route("/deals/{id}/stage", post(deals::move_stage))
+        .route("/activities", post(activities::create))
+        .route("/activities/{id}/complete", post(activities::complete))
+        .route("/today", get(activities::today))
+}
+
+/// Money as the person's language writes it.
+pub fn money(l: Locale, minor: i64, currency: &str) -> String {
+    l.money(minor, currency)
+}
+
+/// The timeline lines for `activities`, in language `l`.
+pub fn timeline(l: Locale, activities: &[Activity]) -> Vec<TimelineEntry> {
+    activities
+        .iter()
+        .map(|a| {
+            let open_task = a.kind == "task" && a.done_at.is_none();
+            let open_visit = a.kind == "visit" && a.check_out_at.is_none();
+            let mut detail = Vec::new();
+            if let Some(d) = a.due_date {
+                detail.push(format!("{} {}", l.t("activity-due"), l.date(d)));
+            }
+            if a.done_at.is_some() {
+                detail.push(l.t("activity-done"));
+            }
+            if let Some(loc) = &a.location {
+                detail.push(loc.clone());
+            }
+            if let Some(name) = &a.account_name {
+                detail.push(name.clone());
+            }
+            TimelineEntry {
+                kind: a.kind.clone(),
+                kind_label: l.t(&format!("activity-kind-{}", a.kind)),
+                subject: a.subject.clone(),
+                when: l.datetime(a.at),
+                owner: a.owner_name.clone(),
+                detail: detail.join(" · "),
+                completable: (open_task || open_visit).then(|| a.id.to_string()),
+                complete_label: l.t(if open_visit {
+                    "activity-check-out"
+                } else {
+                    "activity-complete"
+                }),
+            }
+        })
+        .collect()
+}
+
+pub fn quick_add(l: Locale, back: String, account: Option<Uuid>, deal: Option<Uuid>) -> QuickAdd {
+    QuickAdd {
+        back,
+        account_id: account.map(|a| a.to_string()),
+        deal_id: deal.map(|d| d.to_string()),
+        kinds: KINDS
+            .iter()
+            .map(|k| Choice {
+                value: k.to_string(),
+                label: l.t(&format!("activity-kind-{k}")),
+                selected: false,
+            })
+            .collect(),
+    }
+}
+
+/// The people `me` may give records to: themselves and their reporting line (everyone, for
+/// directors and admins), as (id, name).
+pub async fn assignable(state: &AppState, me: &Me) -> Result<Vec<(Uuid, String)>, AppError> {
+    let line = state.db.reporting_line(me.user.person_id).await?;
+    let q = PeopleQuery {
+        limit: 500,
+        ..Default::default()
+    };
+    let (people, _) = state.db.people(&me.actor(), &q).await?;
+    Ok(people
+        .into_iter()
+        .filter(|p| me.actor().sees_everything() || line.contains(&p.id))
+        .map(|p| (p.id, p.name))
+        .collect())
+}
+
+/// A local path to go back to after a form, never another site.
+pub fn local(back: &str, fallback: &str) -> String {
+    if back.starts_with('/') && !back.starts_with("//") {
+        back.to_owned()
+    } else {
+        fallback.to_owned()
+    }
+}

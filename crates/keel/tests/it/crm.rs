@@ -1,0 +1,378 @@
+//! The CRM on both backends: visibility of accounts, deals and activities along the reporting
+//! line, the pipeline board's totals against a recomputation, stage history, and "my day".
+
+use crate::harness::{Demo, TestServer, id_of, load_demo, signed_in};
+use keel_db::Db;
+use keel_db::accounts::AccountInput;
+use keel_db::activities::{About, ActivityInput};
+use keel_db::deals::DealInput;
+use keel_db::visibility::Actor;
+use keel_domain::roles::Role;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// CRM records for the demo people: the member's own account, and an account and deal of a
+/// rep in another team.
+pub struct Fixture {
+    pub admin: Actor,
+    pub member: Uuid,
+    pub other_rep: Uuid,
+    pub own_account: Uuid,
+    pub other_account: Uuid,
+    pub other_deal: Uuid,
+    pub first_stage: Uuid,
+    pub won_stage: Uuid,
+}
+
+impl Fixture {
+    pub async fn new(db: &Db, demo: &Demo) -> Fixture {
+        let admin = Actor {
+            id: id_of(db, &demo.admin).await,
+            role: Role::Admin,
+            is_hr: true,
+        };
+        let member = id_of(db, &demo.member).await;
+        let other_rep = id_of(db, &demo.other_rep).await;
+        let account = |name: &str, owner| AccountInput {
+            name: name.into(),
+            status: "prospect".into(),
+            owner_id: Some(owner),
+            ..Default::default()
+        };
+        let own_account = db
+            .create_account(&admin, &account("周杰的客户 Zhou's Co", member))
+            .await
+            .unwrap();
+        let other_account = db
+            .create_account(&admin, &account("陈晨的客户 Chen's Co", other_rep))
+            .await
+            .unwrap();
+        let stages = db.stages().await.unwrap();
+        let first_stage = stages[0].id;
+        let won_stage = stages.iter().find(|s| s.category == "won").unwrap().id;
+        let other_deal = db
+            .create_deal(
+                &admin,
+                &DealInput {
+                    name: "陈晨的商机".into(),
+                    amount_minor: 500_000_00,
+                    currency: "CNY".into(),
+                    stage_id: first_stage,
+                    owner_id: other_rep,
+                    account_id: Some(other_account),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        Fixture {
+            admin,
+            member,
+            other_rep,
+            own_account,
+            other_account,
+            other_deal,
+            first_stage,
+            won_stage,
+        }
+    }
+}
+
+async fn json(res: reqwest::Response) -> Value {
+    assert!(res.status().is_success(), "status {}", res.status());
+    res.json().await.unwrap()
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+db_test!(
+    async fn reps_see_their_own_and_managers_their_line(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let s = TestServer::start(&t).await;
+        let member = signed_in(&s, &demo.member).await;
+        let seen = names(&json(member.get(s.url("/api/v1/accounts")).send().await.unwrap()).await);
+        assert_eq!(seen, ["周杰的客户 Zhou's Co"], "a rep sees only their own");
+        let manager = signed_in(&s, &demo.manager).await;
+        let seen = names(&json(manager.get(s.url("/api/v1/accounts")).send().await.unwrap()).await);
+        assert_eq!(
+            seen,
+            ["周杰的客户 Zhou's Co"],
+            "the East manager sees their rep's, not the North rep's"
+        );
+        let director = signed_in(&s, &demo.director).await;
+        assert_eq!(
+            names(
+                &json(
+                    director
+                        .get(s.url("/api/v1/accounts"))
+                        .send()
+                        .await
+                        .unwrap()
+                )
+                .await
+            )
+            .len(),
+            2
+        );
+        // Search cannot reach around the rule.
+        let v = json(
+            member
+                .get(s.url("/api/v1/deals?q=%E9%99%88"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(v["items"].as_array().unwrap().is_empty());
+        // Public-read makes the module readable, not writable.
+        keel_db::with_pool!(&t.db, p => sqlx::query(
+            "UPDATE module_settings SET visibility = 'public_read' WHERE module = 'accounts'")
+            .execute(p).await.map(|_| ()).unwrap());
+        assert_eq!(
+            names(&json(member.get(s.url("/api/v1/accounts")).send().await.unwrap()).await).len(),
+            2
+        );
+        let res = member
+            .post(s.url(&format!("/accounts/{}", f.other_account)))
+            .form(&[("name", "Hijacked"), ("status", "churned")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        assert_eq!(
+            t.db.account(&f.admin, f.other_account).await.unwrap().name,
+            "陈晨的客户 Chen's Co"
+        );
+    }
+);
+
+db_test!(
+    async fn the_board_totals_match_a_recomputation_from_raw_rows(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let stages = t.db.stages().await.unwrap();
+        // Deals of varied sizes across stages and owners, with amounts whose weights round.
+        let owners = [f.member, f.other_rep];
+        for i in 0..37u64 {
+            let stage = &stages[(i * 5 % stages.len() as u64) as usize];
+            let input = DealInput {
+                name: format!("D{i}"),
+                amount_minor: (i as i64 * 7919 % 100_000) * 101 + 5,
+                currency: "CNY".into(),
+                stage_id: stage.id,
+                owner_id: owners[i as usize % 2],
+                ..Default::default()
+            };
+            t.db.create_deal(&f.admin, &input).await.unwrap();
+        }
+        #[derive(sqlx::FromRow)]
+        struct Raw {
+            stage_id: Uuid,
+            amount_minor: i64,
+            owner_id: Uuid,
+        }
+        let raw: Vec<Raw> = keel_db::with_pool!(&t.db, p => sqlx::query_as::<_, Raw>(
+            "SELECT stage_id, amount_minor, owner_id FROM deals").fetch_all(p).await.unwrap());
+        let pipeline = stages[0].pipeline_id;
+        let rep = Actor {
+            id: f.member,
+            role: Role::Member,
+            is_hr: false,
+        };
+        for (actor, only) in [(f.admin, None), (rep, Some(f.member))] {
+            let board = t.db.board(&actor, pipeline, None, 5).await.unwrap();
+            assert_eq!(board.len(), stages.len());
+            for col in &board {
+                // Independent recomputation from every deal row, filtered by hand.
+                let rows: Vec<&Raw> = raw
+                    .iter()
+                    .filter(|r| r.stage_id == col.stage.id && only.is_none_or(|o| r.owner_id == o))
+                    .collect();
+                let amount: i64 = rows.iter().map(|r| r.amount_minor).sum();
+                let weighted = (amount as i128 * col.stage.probability as i128 + 50) / 100;
+                assert_eq!(col.count, rows.len() as i64, "{}", col.stage.name_en);
+                assert_eq!(col.amount_minor, amount, "{}", col.stage.name_en);
+                assert_eq!(
+                    col.weighted_minor as i128, weighted,
+                    "{}",
+                    col.stage.name_en
+                );
+                assert!(col.deals.len() <= 5);
+            }
+        }
+    }
+);
+
+db_test!(
+    async fn moving_a_deal_keeps_its_history_and_closes_it_when_won(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let s = TestServer::start(&t).await;
+        let rep = signed_in(&s, &demo.member).await;
+        let stages = t.db.stages().await.unwrap();
+        let body = json!({
+            "name": "年度采购", "amount_minor": 120_000_000i64, "stage_id": stages[0].id, "account_id": f.own_account
+        });
+        let created = json(
+            rep.post(s.url("/api/v1/deals"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["category"], "open");
+        assert_eq!(created["owner_id"], f.member.to_string());
+        for stage in [&stages[2], &stages[4], &stages[6]] {
+            let url = s.url(&format!("/api/v1/deals/{id}/stage"));
+            let v = json(
+                rep.post(url)
+                    .json(&json!({"stage_id": stage.id}))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(v["stage_id"], stage.id.to_string());
+        }
+        let deal = json(
+            rep.get(s.url(&format!("/api/v1/deals/{id}")))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(deal["category"], "won");
+        assert!(deal["closed_at"].is_string());
+        let rep_actor = Actor {
+            id: f.member,
+            role: Role::Member,
+            is_hr: false,
+        };
+        let deal_id: Uuid = id.parse().unwrap();
+        let history = t.db.stage_history(&rep_actor, deal_id).await.unwrap();
+        let steps: Vec<&str> = history.iter().map(|h| h.to_stage.as_str()).collect();
+        assert_eq!(
+            steps,
+            [
+                &stages[0].name,
+                &stages[2].name,
+                &stages[4].name,
+                &stages[6].name
+            ]
+        );
+        assert!(history.windows(2).all(|w| w[0].at <= w[1].at));
+        // A made-up stage is refused and changes nothing.
+        let url = s.url(&format!("/api/v1/deals/{id}/stage"));
+        let res = rep
+            .post(url)
+            .json(&json!({"stage_id": Uuid::now_v7()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        assert_eq!(
+            t.db.stage_history(&rep_actor, deal_id).await.unwrap().len(),
+            4
+        );
+        // The deal page tells the story in Chinese.
+        let page = rep
+            .get(s.url(&format!("/deals/{id}")))
+            .header("accept-language", "zh-CN")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("年度采购") && page.contains("赢单"), "{page}");
+    }
+);
+
+db_test!(
+    async fn activities_follow_up_accounts_and_fill_my_day(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let rep = Actor {
+            id: f.member,
+            role: Role::Member,
+            is_hr: false,
+        };
+        let now = keel_domain::time::now();
+        let today = now.date_naive();
+        let log = |kind: &str, subject: &str, due: Option<chrono::NaiveDate>| ActivityInput {
+            kind: kind.into(),
+            subject: subject.into(),
+            owner_id: f.member,
+            at: now,
+            due_date: due,
+            account_id: Some(f.own_account),
+            location: (kind == "visit").then(|| "上海市浦东新区".into()),
+            ..Default::default()
+        };
+        let overdue =
+            t.db.log_activity(&rep, &log("task", "Send the quote", today.pred_opt()))
+                .await
+                .unwrap();
+        t.db.log_activity(&rep, &log("visit", "Site visit", None))
+            .await
+            .unwrap();
+        let later = today.checked_add_days(chrono::Days::new(30));
+        t.db.log_activity(&rep, &log("task", "Next month", later))
+            .await
+            .unwrap();
+        // Logging counts as a follow-up of the account.
+        assert_eq!(
+            t.db.account(&rep, f.own_account)
+                .await
+                .unwrap()
+                .last_activity_at,
+            Some(now)
+        );
+        // My day: the overdue task and today's visit, not next month's task.
+        let day = t.db.my_day(&rep, today).await.unwrap();
+        let subjects: Vec<&str> = day.iter().map(|a| a.subject.as_str()).collect();
+        assert_eq!(subjects.len(), 2, "{subjects:?}");
+        assert!(subjects.contains(&"Send the quote") && subjects.contains(&"Site visit"));
+        let visit = day.iter().find(|a| a.kind == "visit").unwrap();
+        assert!(visit.check_in_at.is_some() && visit.check_out_at.is_none());
+        // A peer cannot complete it; the owner can, and it leaves the list.
+        let peer = Actor {
+            id: f.other_rep,
+            role: Role::Member,
+            is_hr: false,
+        };
+        assert!(matches!(
+            t.db.complete_activity(&peer, overdue).await,
+            Err(keel_db::DbError::NotFound)
+        ));
+        t.db.complete_activity(&rep, overdue).await.unwrap();
+        assert_eq!(t.db.my_day(&rep, today).await.unwrap().len(), 1);
+        // A peer cannot log against an account they cannot see, nor read its timeline.
+        let mut theirs = log("call", "Sneaky", None);
+        theirs.owner_id = f.other_rep;
+        assert!(t.db.log_activity(&peer, &theirs).await.is_err());
+        assert!(
+            t.db.activities(&peer, About::Account(f.own_account), 50)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            t.db.activities(&rep, About::Account(f.own_account), 50)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+    }
+);
