@@ -5,6 +5,7 @@ use crate::visibility::{Actor, line_sql};
 use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use keel_domain::people::sort_key;
+use keel_domain::roles::Role;
 use keel_domain::time::now;
 use uuid::Uuid;
 
@@ -126,8 +127,9 @@ impl Db {
 
     /// One person as `actor` may see them; [`DbError::NotFound`] if there is no such person.
     pub async fn person(&self, actor: &Actor, id: Uuid) -> Result<Person> {
+        // Deactivated people are gone for everyone but admins, exactly like unknown ids.
         let sql = format!(
-            "SELECT {PERSON_COLUMNS}, {} {PERSON_JOINS} WHERE p.id = $3",
+            "SELECT {PERSON_COLUMNS}, {} {PERSON_JOINS} WHERE p.id = $3 AND (p.active OR $4)",
             private_hire_date()
         );
         let sees_all = actor.sees_everything() || actor.is_hr;
@@ -136,6 +138,7 @@ impl Db {
                 .bind(actor.id)
                 .bind(sees_all)
                 .bind(id)
+                .bind(actor.role == Role::Admin)
                 .fetch_optional(p)
                 .await?
         });
@@ -148,7 +151,8 @@ impl Db {
             "SELECT {PERSON_COLUMNS}, {} {PERSON_JOINS} WHERE 1 = 1",
             private_hire_date()
         );
-        if !q.include_inactive {
+        // Only admins may ask for deactivated people.
+        if !(q.include_inactive && actor.role == Role::Admin) {
             sql.push_str(" AND p.active");
         }
         if q.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
@@ -236,12 +240,21 @@ impl Db {
         Ok(id)
     }
 
-    /// Changes a person's fields. Refuses a manager that would put the person below
-    /// themselves ([`DbError::Conflict`]`("reporting_cycle")`).
-    pub async fn update_person(&self, actor: Uuid, id: Uuid, input: &PersonInput) -> Result<()> {
+    /// Changes a person's fields and, with `active`, deactivates or reactivates them, in one
+    /// transaction. Refuses a manager that would put the person below themselves
+    /// (`reporting_cycle`) and any change that leaves the organisation without an active admin
+    /// (`last_admin`).
+    pub async fn update_person(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        input: &PersonInput,
+        active: Option<bool>,
+    ) -> Result<()> {
         let at = now();
         let mut tx = self.begin_write().await?;
-        let before = load_input(&mut tx, id).await?;
+        lock_people(&mut tx).await?;
+        let (before, was_active) = load_input(&mut tx, id).await?;
         check_references(&mut tx, input).await?;
         if let Some(m) = input.manager_id
             && would_cycle(&mut tx, id, m).await?
@@ -272,42 +285,35 @@ impl Db {
             .await
             .map_err(email_conflict)?;
         });
-        let entry = audit::Entry {
-            actor: Some(actor),
-            action: "update",
-            entity: "person",
-            entity_id: Some(id),
-            summary: format!("{} -> {}", describe(&before), describe(input)),
-        };
-        audit::record(&mut tx, entry, at).await?;
+        let changes = diff(&before, input);
+        if !changes.is_empty() {
+            let entry = audit::Entry {
+                actor: Some(actor),
+                action: "update",
+                entity: "person",
+                entity_id: Some(id),
+                summary: format!("{}: {changes}", input.name),
+            };
+            audit::record(&mut tx, entry, at).await?;
+        }
+        if let Some(active) = active.filter(|a| *a != was_active) {
+            set_active_in(&mut tx, actor, id, &input.name, active, at).await?;
+        }
+        ensure_an_admin(&mut tx).await?;
         tx.commit().await
     }
 
-    /// Deactivates or reactivates a person. Deactivation ends their sessions at once; their
-    /// records and reports stay as they are.
+    /// Deactivates or reactivates a person. Deactivation ends their sessions and revokes their
+    /// API tokens at once; their records and reports stay as they are.
     pub async fn set_active(&self, actor: Uuid, id: Uuid, active: bool) -> Result<()> {
         let at = now();
         let mut tx = self.begin_write().await?;
-        let before = load_input(&mut tx, id).await?;
-        with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE people SET active = $2, updated_at = $3 WHERE id = $1")
-                .bind(id)
-                .bind(active)
-                .bind(at)
-                .execute(&mut *c)
-                .await?;
-            if !active {
-                sqlx::query("DELETE FROM sessions WHERE person_id = $1").bind(id).execute(&mut *c).await?;
-            }
-        });
-        let entry = audit::Entry {
-            actor: Some(actor),
-            action: if active { "reactivate" } else { "deactivate" },
-            entity: "person",
-            entity_id: Some(id),
-            summary: before.name,
-        };
-        audit::record(&mut tx, entry, at).await?;
+        lock_people(&mut tx).await?;
+        let (before, was_active) = load_input(&mut tx, id).await?;
+        if was_active != active {
+            set_active_in(&mut tx, actor, id, &before.name, active, at).await?;
+        }
+        ensure_an_admin(&mut tx).await?;
         tx.commit().await
     }
 
@@ -322,7 +328,7 @@ impl Db {
     ) -> Result<()> {
         let at = now();
         let mut tx = self.begin_write().await?;
-        let before = load_input(&mut tx, id).await?;
+        let (before, _) = load_input(&mut tx, id).await?;
         with_tx!(&mut tx, c => {
             sqlx::query("UPDATE people SET password_hash = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
@@ -333,6 +339,12 @@ impl Db {
             sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND token_hash <> $2")
                 .bind(id)
                 .bind(keep_session.unwrap_or(&[]))
+                .execute(&mut *c)
+                .await?;
+            // Whoever knew the old password may have made tokens with it.
+            sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
+                .bind(id)
+                .bind(at)
                 .execute(&mut *c)
                 .await?;
         });
@@ -351,17 +363,115 @@ impl Db {
         tx.commit().await
     }
 
+    /// A person's own language choice.
     pub async fn set_locale(&self, person: Uuid, locale: &str) -> Result<()> {
-        with_pool!(self, p => {
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
             sqlx::query("UPDATE people SET locale = $2, updated_at = $3 WHERE id = $1")
                 .bind(person)
                 .bind(locale)
-                .bind(now())
-                .execute(p)
+                .bind(at)
+                .execute(c)
                 .await?;
         });
-        Ok(())
+        let entry = audit::Entry {
+            actor: Some(person),
+            action: "update",
+            entity: "person",
+            entity_id: Some(person),
+            summary: format!("locale: {locale}"),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await
     }
+}
+
+/// Serialises changes to the reporting tree across servers: on PostgreSQL two concurrent moves
+/// could each pass the cycle check at READ COMMITTED. SQLite's `BEGIN IMMEDIATE` already
+/// admits one writer at a time.
+async fn lock_people(tx: &mut Tx) -> Result<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(4711)")
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn set_active_in(
+    tx: &mut Tx,
+    actor: Uuid,
+    id: Uuid,
+    name: &str,
+    active: bool,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    with_tx!(&mut *tx, c => {
+        sqlx::query("UPDATE people SET active = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(active)
+            .bind(at)
+            .execute(&mut *c)
+            .await?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE person_id = $1").bind(id).execute(&mut *c).await?;
+            sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
+                .bind(id)
+                .bind(at)
+                .execute(&mut *c)
+                .await?;
+        }
+    });
+    let entry = audit::Entry {
+        actor: Some(actor),
+        action: if active { "reactivate" } else { "deactivate" },
+        entity: "person",
+        entity_id: Some(id),
+        summary: name.to_owned(),
+    };
+    audit::record(tx, entry, at).await
+}
+
+/// Refuses (rolling back the transaction) a state with no active admin left.
+async fn ensure_an_admin(tx: &mut Tx) -> Result<()> {
+    let n: i64 = with_tx!(tx, c => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE role = 'admin' AND active").fetch_one(c).await?
+    });
+    if n == 0 {
+        return Err(DbError::Conflict("last_admin"));
+    }
+    Ok(())
+}
+
+/// The fields that differ, as `field: old -> new`, for the audit log.
+fn diff(a: &PersonInput, b: &PersonInput) -> String {
+    fn show<T: std::fmt::Display>(v: &Option<T>) -> String {
+        v.as_ref().map_or("-".into(), |v| v.to_string())
+    }
+    let pairs = [
+        ("name", a.name.clone(), b.name.clone()),
+        ("name_en", show(&a.name_en), show(&b.name_en)),
+        (
+            "email",
+            show(&a.email),
+            show(&b.email.as_ref().map(|e| e.trim().to_lowercase())),
+        ),
+        ("title", show(&a.title), show(&b.title)),
+        ("team", show(&a.team_id), show(&b.team_id)),
+        ("department", show(&a.department_id), show(&b.department_id)),
+        ("manager", show(&a.manager_id), show(&b.manager_id)),
+        ("role", a.role.clone(), b.role.clone()),
+        ("hr", a.is_hr.to_string(), b.is_hr.to_string()),
+        ("locale", show(&a.locale), show(&b.locale)),
+        ("hire_date", show(&a.hire_date), show(&b.hire_date)),
+    ];
+    pairs
+        .iter()
+        .filter(|(_, x, y)| x != y)
+        .map(|(f, x, y)| format!("{f}: {x} -> {y}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn describe(p: &PersonInput) -> String {
@@ -382,7 +492,7 @@ fn email_conflict(e: sqlx::Error) -> DbError {
     }
 }
 
-async fn load_input(tx: &mut Tx, id: Uuid) -> Result<PersonInput> {
+async fn load_input(tx: &mut Tx, id: Uuid) -> Result<(PersonInput, bool)> {
     #[derive(sqlx::FromRow)]
     struct Row {
         name: String,
@@ -396,18 +506,19 @@ async fn load_input(tx: &mut Tx, id: Uuid) -> Result<PersonInput> {
         is_hr: bool,
         locale: Option<String>,
         hire_date: Option<NaiveDate>,
+        active: bool,
     }
     let row: Option<Row> = with_tx!(tx, c => {
         sqlx::query_as(
             "SELECT name, name_en, email, title, team_id, department_id, manager_id, role, is_hr, \
-             locale, hire_date FROM people WHERE id = $1",
+             locale, hire_date, active FROM people WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(c)
         .await?
     });
     let r = row.ok_or(DbError::NotFound)?;
-    Ok(PersonInput {
+    let input = PersonInput {
         name: r.name,
         name_en: r.name_en,
         email: r.email,
@@ -419,7 +530,8 @@ async fn load_input(tx: &mut Tx, id: Uuid) -> Result<PersonInput> {
         is_hr: r.is_hr,
         locale: r.locale,
         hire_date: r.hire_date,
-    })
+    };
+    Ok((input, r.active))
 }
 
 /// Refuses ids of teams, departments or managers that do not exist, with the field's name.

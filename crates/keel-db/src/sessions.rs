@@ -79,51 +79,73 @@ impl Db {
         Ok(())
     }
 
-    pub async fn delete_session(&self, token_hash: &[u8]) -> Result<()> {
-        with_pool!(self, p => {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+    /// Ends a session; returns whose it was, if it existed.
+    pub async fn delete_session(&self, token_hash: &[u8]) -> Result<Option<Uuid>> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING person_id")
                 .bind(token_hash)
+                .fetch_optional(p)
+                .await?
+        }))
+    }
+
+    /// Counts a login attempt for `key` *before* the password is checked, and returns the
+    /// attempts in the current window including this one. Counting first, in one statement,
+    /// means parallel guesses cannot all slip under the limit. A window that began before
+    /// `since` starts over.
+    pub async fn count_login_attempt(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<i64> {
+        let n: i32 = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "INSERT INTO login_failures (key, failures, window_start) VALUES ($1, 1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                   failures = CASE WHEN login_failures.window_start > $3 \
+                                   THEN login_failures.failures + 1 ELSE 1 END, \
+                   window_start = CASE WHEN login_failures.window_start > $3 \
+                                       THEN login_failures.window_start ELSE $2 END \
+                 RETURNING failures",
+            )
+            .bind(key)
+            .bind(now)
+            .bind(since)
+            .fetch_one(p)
+            .await?
+        });
+        Ok(n.into())
+    }
+
+    /// Takes back one counted attempt (a successful login from a shared address).
+    pub async fn forgive_login_attempt(&self, key: &str) -> Result<()> {
+        with_pool!(self, p => {
+            sqlx::query("UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+                .bind(key)
                 .execute(p)
                 .await?;
         });
         Ok(())
     }
 
-    /// Failed logins recorded for `key` since `since`.
-    pub async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
-        let n: Option<i32> = with_pool!(self, p => {
-            sqlx::query_scalar(
-                "SELECT failures FROM login_failures WHERE key = $1 AND window_start > $2",
-            )
-            .bind(key)
-            .bind(since)
-            .fetch_optional(p)
-            .await?
-        });
-        Ok(n.unwrap_or(0).into())
-    }
-
-    /// Counts one more failure for `key`; a window that began before `since` starts over.
-    pub async fn record_login_failure(
+    /// Deletes sessions past their expiry or idle limit and throttling windows that ended.
+    pub async fn sweep_sessions(
         &self,
-        key: &str,
         now: DateTime<Utc>,
-        since: DateTime<Utc>,
+        idle: Duration,
+        window_start: DateTime<Utc>,
     ) -> Result<()> {
         with_pool!(self, p => {
-            sqlx::query(
-                "INSERT INTO login_failures (key, failures, window_start) VALUES ($1, 1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET \
-                   failures = CASE WHEN login_failures.window_start > $3 \
-                                   THEN login_failures.failures + 1 ELSE 1 END, \
-                   window_start = CASE WHEN login_failures.window_start > $3 \
-                                       THEN login_failures.window_start ELSE $2 END",
-            )
-            .bind(key)
-            .bind(now)
-            .bind(since)
-            .execute(p)
-            .await?;
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+                .bind(now)
+                .bind(now - idle)
+                .execute(p)
+                .await?;
+            sqlx::query("DELETE FROM login_failures WHERE window_start <= $1")
+                .bind(window_start)
+                .execute(p)
+                .await?;
         });
         Ok(())
     }

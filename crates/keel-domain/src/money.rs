@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn weighted_amounts_round_half_away_from_zero() {
-        assert_eq!(percent_of(1_000_00, 10), 100_00);
+        assert_eq!(percent_of(100_000, 10), 10_000);
         assert_eq!(percent_of(5, 10), 1); // 0.5 fen rounds up
         assert_eq!(percent_of(4, 10), 0);
         assert_eq!(percent_of(i64::MAX, 100), i64::MAX);

@@ -3,10 +3,10 @@
 
 use crate::api::{ApiJson, parse_id};
 use crate::auth::me::Me;
-use crate::auth::{passwords, session, tokens};
+use crate::auth::{login, passwords, session, tokens};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,6 +16,7 @@ use keel_db::tokens::Token;
 use keel_domain::roles::Action;
 use keel_views::{SettingsPage, TokenRow};
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -98,11 +99,28 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     me: Me,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     me.require(Action::ManageOwnAccount)?;
     let l = me.l();
+    // Guessing the current password here counts against the same limits as the login form.
+    let email = me
+        .user
+        .email
+        .clone()
+        .unwrap_or_else(|| me.user.person_id.to_string());
+    let address = login::client_address(&state, &headers, peer);
+    let throttle = login::Throttle::count(&state, &email, &address).await?;
+    if throttle.exceeded {
+        let notes = Notes {
+            new_token: None,
+            notice: None,
+            error: Some(l.t_args("login-throttled", &[("minutes", "15")])),
+        };
+        return render(&state, &me, notes, StatusCode::TOO_MANY_REQUESTS).await;
+    }
     let stored = state.db.password_hash(me.user.person_id).await?;
     if !passwords::verify(stored, f.current).await {
         let notes = Notes {
@@ -188,6 +206,16 @@ async fn revoke_token(
     Ok(Redirect::to("/settings").into_response())
 }
 
+/// New tokens need a signed-in person: a stolen token must not be able to mint more that
+/// outlive its revocation.
+fn no_token_from_token(me: &Me) -> Result<(), AppError> {
+    if me.ctx.via_token {
+        Err(AppError::Forbidden)
+    } else {
+        Ok(())
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct TokenDto {
     id: Uuid,
@@ -243,15 +271,17 @@ pub struct CreatedTokenDto {
     secret: String,
 }
 
-/// Creates a token carrying your permissions.
+/// Creates a token carrying your permissions (from a signed-in session, not from a token).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewTokenDto,
-    responses((status = 201, body = CreatedTokenDto), (status = 422, description = "name missing or too long")))]
+    responses((status = 201, body = CreatedTokenDto), (status = 403, description = "called with a token"),
+        (status = 422, description = "name missing or too long")))]
 async fn api_create_token(
     State(state): State<AppState>,
     me: Me,
     ApiJson(b): ApiJson<NewTokenDto>,
 ) -> Result<(StatusCode, Json<CreatedTokenDto>), AppError> {
     me.require(Action::ManageOwnAccount)?;
+    no_token_from_token(&me)?;
     if let Some(e) = crate::auth::setup::required(me.l(), &b.name, 100) {
         return Err(AppError::Invalid(vec![("name".into(), e)]));
     }

@@ -18,7 +18,17 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-const ENTITIES: [&str; 5] = ["organisation", "person", "team", "department", "api_token"];
+const ENTITIES: [&str; 9] = [
+    "organisation",
+    "person",
+    "team",
+    "department",
+    "api_token",
+    "session",
+    "account",
+    "deal",
+    "activity",
+];
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/audit", get(page))
@@ -66,7 +76,7 @@ async fn page(
         before: opt_id(&f.before),
         limit: 100,
     };
-    let (rows, more) = state.db.audit_log(&q).await?;
+    let (rows, more) = state.db.audit_log(&me.actor(), &q).await?;
     let next = more.then(|| rows.last()).flatten().map(|last| {
         format!(
             "/admin/audit?entity={}&actor={}&from={}&to={}&before={}",
@@ -193,7 +203,7 @@ async fn list(
         before: p.before,
         limit: p.limit.unwrap_or(100),
     };
-    let (rows, more) = state.db.audit_log(&q).await?;
+    let (rows, more) = state.db.audit_log(&me.actor(), &q).await?;
     let next = more
         .then(|| rows.last().map(|r| r.id.to_string()))
         .flatten();

@@ -15,6 +15,11 @@ pub struct Ctx {
     pub user: Option<SessionUser>,
     pub l: Locale,
     pub path: String,
+    /// Where a language switch returns to: this page for a GET, else home (a form's POST
+    /// address cannot be reloaded).
+    pub back: String,
+    /// Signed in by an API token rather than a session cookie.
+    pub via_token: bool,
 }
 
 /// The cookie that remembers a language choice made before logging in.
@@ -24,13 +29,20 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let path = req.uri().path().to_owned();
     // Static files, probes and metrics need neither a user nor a language.
     let bare = path.starts_with("/static/") || path == "/healthz" || path == "/metrics";
-    let user = if bare {
-        None
-    } else if let Some(token) = bearer(req.headers()) {
+    let token = if bare { None } else { bearer(req.headers()) };
+    let via_token = token.is_some();
+    let user = match token {
+        _ if bare => None,
         // API clients: a personal token instead of a cookie. A wrong token is no user.
-        tokens::user(&state, &token).await
-    } else {
-        session::current_user(&state, req.headers()).await
+        Some(token) => tokens::user(&state, &token).await,
+        None => session::current_user(&state, req.headers()).await,
+    };
+    let back = match (
+        req.method() == axum::http::Method::GET,
+        req.uri().path_and_query(),
+    ) {
+        (true, Some(pq)) => pq.as_str().to_owned(),
+        _ => "/".to_owned(),
     };
     let l = user
         .as_ref()
@@ -44,7 +56,13 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                 .and_then(Locale::negotiate)
         })
         .unwrap_or_default();
-    req.extensions_mut().insert(Ctx { user, l, path });
+    req.extensions_mut().insert(Ctx {
+        user,
+        l,
+        path,
+        back,
+        via_token,
+    });
     next.run(req).await
 }
 

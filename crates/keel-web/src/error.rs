@@ -214,6 +214,7 @@ impl Ctx {
                 admin: u.role == "admin",
             }),
             path: self.path.clone(),
+            back: self.back.clone(),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
@@ -47,7 +47,17 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().as_str().to_owned();
+    // Made-up methods would each add a series: anything non-standard is "other".
+    let method = match *req.method() {
+        Method::GET
+        | Method::HEAD
+        | Method::POST
+        | Method::PUT
+        | Method::PATCH
+        | Method::DELETE
+        | Method::OPTIONS => req.method().as_str().to_owned(),
+        _ => "other".to_owned(),
+    };
     let start = Instant::now();
     let res = next.run(req).await;
     let secs = start.elapsed().as_secs_f64();

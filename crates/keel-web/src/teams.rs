@@ -70,7 +70,16 @@ async fn render(
             .map(|t| TeamRow {
                 id: t.id.to_string(),
                 department_options: choices(&departments, t.department_id),
-                lead_options: choices(&people, t.lead_id),
+                lead_options: {
+                    // A deactivated lead stays selectable, so saving the row does not drop them.
+                    let mut people = people.clone();
+                    if let (Some(id), Some(name)) = (t.lead_id, &t.lead_name)
+                        && !people.iter().any(|(p, _)| *p == id)
+                    {
+                        people.push((id, name.clone()));
+                    }
+                    choices(&people, t.lead_id)
+                },
                 name: t.name,
                 department: t.department_name.unwrap_or_default(),
                 lead: t.lead_name.unwrap_or_default(),

@@ -60,11 +60,32 @@ pub struct Global {
     )]
     pub db_connect_timeout: Option<u64>,
     /// Mark cookies Secure; set this when users reach keel over HTTPS.
-    #[arg(long, env = "KEEL_COOKIE_SECURE", global = true)]
+    #[arg(long, env = "KEEL_COOKIE_SECURE", global = true, num_args = 0..=1, default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new(), value_name = "BOOL")]
     pub cookie_secure: Option<bool>,
-    /// Trust X-Forwarded-For for the client address (only behind your own proxy).
-    #[arg(long, env = "KEEL_TRUST_FORWARDED_FOR", global = true)]
+    /// Take the client address from X-Forwarded-For (only behind your own proxy).
+    #[arg(long, env = "KEEL_TRUST_FORWARDED_FOR", global = true, num_args = 0..=1, default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new(), value_name = "BOOL")]
     pub trust_forwarded_for: Option<bool>,
+    /// Minutes a session may sit unused before it ends. Default: 720
+    #[arg(
+        long,
+        env = "KEEL_SESSION_IDLE_MINUTES",
+        global = true,
+        value_name = "MINUTES"
+    )]
+    pub session_idle_minutes: Option<u64>,
+    /// Hours after login when a session ends however busy. Default: 336
+    #[arg(
+        long,
+        env = "KEEL_SESSION_ABSOLUTE_HOURS",
+        global = true,
+        value_name = "HOURS"
+    )]
+    pub session_absolute_hours: Option<u64>,
+    /// Largest request body accepted, in KiB. Default: 2048
+    #[arg(long, env = "KEEL_BODY_LIMIT_KIB", global = true, value_name = "KIB")]
+    pub body_limit_kib: Option<usize>,
 }
 
 #[derive(Clone, Copy, ValueEnum, serde::Deserialize, PartialEq, Eq, Debug)]
@@ -89,7 +110,8 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
-    /// Check the configuration and that the database is reachable and migrated; changes nothing.
+    /// Check the configuration and that the database is reachable and migrated. Changes no
+    /// data (for SQLite it creates the data folder and an empty database file if missing).
     Check,
     /// Personal API tokens.
     #[command(subcommand)]

@@ -7,7 +7,24 @@ use keel_db::Db;
 use keel_db::people::{NewPerson, PersonInput};
 use keel_db::setup::{FirstAdmin, Seed};
 use keel_db::teams::TeamInput;
-use keel_domain::ids::new_id;
+use std::cell::Cell;
+use uuid::Uuid;
+
+/// The demo's ids: UUIDv7s from a fixed clock and counter, so every run (and every screenshot
+/// URL) is the same.
+struct Ids(Cell<u64>);
+
+impl Ids {
+    fn next(&self) -> Uuid {
+        let n = self.0.get() + 1;
+        self.0.set(n);
+        // 2026-01-01T00:00:00Z plus n milliseconds; the counter fills the random bits.
+        let millis = 1_767_225_600_000 + n;
+        let mut random = [0u8; 10];
+        random[2..].copy_from_slice(&n.to_be_bytes());
+        uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
+    }
+}
 
 pub const PASSWORD: &str = "keel-demo-2026";
 pub const DOMAIN: &str = "yunfan.example";
@@ -80,6 +97,8 @@ pub async fn load(db: &Db) -> Result<Logins, String> {
         locale: "zh-CN".into(),
     };
     // Hire dates spread over the last years, fixed so the demo is the same every time.
+    let ids = Ids(Cell::new(0));
+    let new_id = || ids.next();
     let hired = |n: usize| {
         NaiveDate::from_ymd_opt(
             2019 + (n % 6) as i32,

@@ -71,14 +71,14 @@ impl Settings {
             .trust_forwarded_for
             .or(file.trust_forwarded_for)
             .unwrap_or(false);
-        if let Some(m) = file.session_idle_minutes {
-            web.session_idle = Duration::from_secs(m * 60);
+        if let Some(m) = g.session_idle_minutes.or(file.session_idle_minutes) {
+            web.session_idle = Duration::from_secs(m.max(1) * 60);
         }
-        if let Some(h) = file.session_absolute_hours {
-            web.session_absolute = Duration::from_secs(h * 3600);
+        if let Some(h) = g.session_absolute_hours.or(file.session_absolute_hours) {
+            web.session_absolute = Duration::from_secs(h.max(1) * 3600);
         }
-        if let Some(k) = file.body_limit_kib {
-            web.body_limit = k * 1024;
+        if let Some(k) = g.body_limit_kib.or(file.body_limit_kib) {
+            web.body_limit = k.max(1) * 1024;
         }
         Ok(Settings {
             web,

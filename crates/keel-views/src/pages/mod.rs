@@ -16,8 +16,10 @@ use keel_i18n::Locale;
 pub struct Chrome {
     pub l: Locale,
     pub user: Option<UserChip>,
-    /// The current path, for the navigation and for coming back after a language switch.
+    /// The current path, for the navigation.
     pub path: String,
+    /// Where the language switch comes back to.
+    pub back: String,
 }
 
 /// One link of the main navigation; `label` is a message key.

@@ -55,32 +55,10 @@ pub async fn submit(
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let email = f.email.trim().to_lowercase();
-    let account_key = format!("email:{email}");
-    let address_key = format!("ip:{}", client_address(&state, &headers, peer));
-    let at = now();
-    let since = at - WINDOW;
-    let throttled = state.db.login_failures(&account_key, since).await? >= MAX_PER_ACCOUNT
-        || state.db.login_failures(&address_key, since).await? >= MAX_PER_ADDRESS;
-    if throttled {
-        let msg = ctx.l.t_args(
-            "login-throttled",
-            &[("minutes", &WINDOW.num_minutes().to_string())],
-        );
-        let mut res = render(
-            &state,
-            &ctx,
-            email,
-            None,
-            Some(msg),
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await?;
-        let retry = WINDOW.num_seconds().to_string();
-        res.headers_mut().insert(
-            header::RETRY_AFTER,
-            retry.parse().expect("digits are a valid header"),
-        );
-        return Ok(res);
+    let address = client_address(&state, &headers, peer);
+    let throttle = Throttle::count(&state, &email, &address).await?;
+    if throttle.exceeded {
+        return throttled(&state, &ctx, email).await;
     }
     let creds = state.db.credentials(&email).await?;
     let (stored, id) = match creds {
@@ -90,21 +68,13 @@ pub async fn submit(
     let ok = passwords::verify(stored, f.password).await;
     match (ok, id) {
         (true, Some(id)) => {
-            state.db.clear_login_failures(&account_key).await?;
+            throttle.succeeded(&state).await?;
             // A fresh token on every login; any session the browser already had is ended.
             session::end(&state, &headers).await?;
             let cookie = session::start(&state, id).await?;
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
         }
         _ => {
-            state
-                .db
-                .record_login_failure(&account_key, at, since)
-                .await?;
-            state
-                .db
-                .record_login_failure(&address_key, at, since)
-                .await?;
             let msg = ctx.l.t("login-failed");
             render(
                 &state,
@@ -119,6 +89,64 @@ pub async fn submit(
     }
 }
 
+/// Attempts counted against an account and a client address.
+pub struct Throttle {
+    account: String,
+    address: String,
+    pub exceeded: bool,
+}
+
+impl Throttle {
+    /// Counts this attempt; `exceeded` when either limit is passed.
+    pub async fn count(state: &AppState, email: &str, address: &str) -> Result<Throttle, AppError> {
+        let at = now();
+        let since = at - WINDOW;
+        let account = format!("email:{email}");
+        let address = format!("ip:{address}");
+        let by_account = state.db.count_login_attempt(&account, at, since).await?;
+        let by_address = state.db.count_login_attempt(&address, at, since).await?;
+        Ok(Throttle {
+            exceeded: by_account > MAX_PER_ACCOUNT || by_address > MAX_PER_ADDRESS,
+            account,
+            address,
+        })
+    }
+
+    /// The password was right: the account starts afresh, the address gets its attempt back,
+    /// and stale sessions and windows are swept away.
+    pub async fn succeeded(&self, state: &AppState) -> Result<(), AppError> {
+        state.db.clear_login_failures(&self.account).await?;
+        state.db.forgive_login_attempt(&self.address).await?;
+        let at = now();
+        let idle = TimeDelta::from_std(state.config.session_idle).unwrap_or(TimeDelta::hours(12));
+        state.db.sweep_sessions(at, idle, at - WINDOW).await?;
+        Ok(())
+    }
+}
+
+/// The 429 page with a Retry-After header.
+pub async fn throttled(state: &AppState, ctx: &Ctx, email: String) -> Result<Response, AppError> {
+    let msg = ctx.l.t_args(
+        "login-throttled",
+        &[("minutes", &WINDOW.num_minutes().to_string())],
+    );
+    let mut res = render(
+        state,
+        ctx,
+        email,
+        None,
+        Some(msg),
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await?;
+    let retry = WINDOW.num_seconds().to_string();
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        retry.parse().expect("digits are a valid header"),
+    );
+    Ok(res)
+}
+
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -127,12 +155,14 @@ pub async fn logout(
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login?bye=1")).into_response())
 }
 
-fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+pub fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
     if state.config.trust_forwarded_for {
+        // The proxy appends the address it saw: the last entry is the one it vouches for;
+        // anything to its left came from the client.
         let forwarded = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .map(|v| v.trim().to_owned());
         if let Some(addr) = forwarded.filter(|a| !a.is_empty()) {
             return addr;
@@ -141,7 +171,7 @@ fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> St
     peer.ip().to_string()
 }
 
-async fn render(
+pub async fn render(
     state: &AppState,
     ctx: &Ctx,
     email: String,

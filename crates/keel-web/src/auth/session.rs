@@ -35,8 +35,10 @@ pub async fn start(state: &AppState, person: Uuid) -> Result<String, keel_db::Db
 
 /// Ends the request's session, if any, and returns the `Set-Cookie` value that clears it.
 pub async fn end(state: &AppState, headers: &HeaderMap) -> Result<String, keel_db::DbError> {
-    if let Some(token) = cookie(headers, COOKIE) {
-        state.db.delete_session(&hash_token(&token)).await?;
+    if let Some(token) = cookie(headers, COOKIE)
+        && let Some(person) = state.db.delete_session(&hash_token(&token)).await?
+    {
+        state.db.record_event(person, "logout", "session").await?;
     }
     Ok(set_cookie(state, "", 0))
 }

@@ -79,7 +79,10 @@ pub fn validate(l: Locale, f: &PersonForm, creating: bool) -> Result<PersonInput
             }
         },
     };
-    if creating && !f.password.is_empty() && f.password.chars().count() < passwords::MIN_LENGTH {
+    if creating
+        && !f.password.is_empty()
+        && (f.password.chars().count() < passwords::MIN_LENGTH || f.password.len() > 1024)
+    {
         errors.push(("password", l.t("field-password-short")));
     }
     if !errors.is_empty() {
@@ -141,7 +144,7 @@ async fn render(
         .into_iter()
         .map(|d| (d.id.to_string(), d.name))
         .collect();
-    let managers = state
+    let mut managers: Vec<(String, String)> = state
         .db
         .everyone(&me.actor())
         .await?
@@ -149,6 +152,16 @@ async fn render(
         .filter(|p| Some(p.id) != editing)
         .map(|p| (p.id.to_string(), p.name))
         .collect();
+    // A deactivated manager stays selectable, so saving another field does not drop them.
+    if let Some(current) =
+        opt_id(&f.manager_id).filter(|m| !managers.iter().any(|(id, _)| *id == m.to_string()))
+        && let Ok(p) = state.db.person(&me.actor(), current).await
+    {
+        managers.push((
+            p.id.to_string(),
+            format!("{} ({})", p.name, l.t("person-inactive")),
+        ));
+    }
     let roles = Role::ALL
         .iter()
         .map(|r| Choice {
@@ -334,7 +347,11 @@ pub async fn update(
             .await;
         }
     };
-    match state.db.update_person(me.user.person_id, id, &input).await {
+    match state
+        .db
+        .update_person(me.user.person_id, id, &input, None)
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
         Err(DbError::Conflict(code)) => {
             let errors = vec![(conflict_field(code), me.l().t(&format!("error-{code}")))];

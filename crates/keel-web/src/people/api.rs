@@ -109,7 +109,7 @@ async fn list(
     let q = PeopleQuery {
         search: p.q,
         team_id: p.team,
-        include_inactive: p.include_inactive && me.can(Action::ManagePeople),
+        include_inactive: p.include_inactive,
         after: p.after,
         limit: p.limit.unwrap_or(100),
     };
@@ -133,11 +133,9 @@ async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<PersonDto>, AppError> {
     me.require(Action::ViewDirectory)?;
-    let p = state.db.person(&me.actor(), parse_id(&id)?).await?;
-    if !p.active && !me.can(Action::ManagePeople) {
-        return Err(AppError::NotFound);
-    }
-    Ok(Json(p.into()))
+    Ok(Json(
+        state.db.person(&me.actor(), parse_id(&id)?).await?.into(),
+    ))
 }
 
 /// A new person (admins).
@@ -166,6 +164,14 @@ fn check(l: Locale, i: &PersonInput, password: Option<&str>) -> Result<(), AppEr
     if let Some(e) = crate::auth::setup::required(l, &i.name, 100) {
         errors.push(("name".to_owned(), e));
     }
+    for (field, value) in [("name_en", &i.name_en), ("title", &i.title)] {
+        if value.as_deref().is_some_and(|v| v.chars().count() > 100) {
+            errors.push((
+                field.to_owned(),
+                l.t_args("field-too-long", &[("max", "100")]),
+            ));
+        }
+    }
     if let Some(email) = &i.email
         && let Some(e) = crate::auth::setup::email_error(l, email)
     {
@@ -186,10 +192,12 @@ fn check(l: Locale, i: &PersonInput, password: Option<&str>) -> Result<(), AppEr
 
 fn storage_error(l: Locale, e: DbError) -> AppError {
     match e {
-        DbError::Conflict(code) if code != "organisation_exists" => AppError::Invalid(vec![(
-            conflict_field(code).to_owned(),
-            l.t(&format!("error-{code}")),
-        )]),
+        DbError::Conflict(code) if !matches!(code, "organisation_exists" | "last_admin") => {
+            AppError::Invalid(vec![(
+                conflict_field(code).to_owned(),
+                l.t(&format!("error-{code}")),
+            )])
+        }
         e => e.into(),
     }
 }
@@ -333,11 +341,8 @@ async fn patch(
     check(me.l(), &input, None)?;
     state
         .db
-        .update_person(me.user.person_id, id, &input)
+        .update_person(me.user.person_id, id, &input, b.active)
         .await
         .map_err(|e| storage_error(me.l(), e))?;
-    if let Some(active) = b.active.filter(|a| *a != p.active) {
-        state.db.set_active(me.user.person_id, id, active).await?;
-    }
     Ok(Json(state.db.person(&actor, id).await?.into()))
 }

@@ -34,7 +34,7 @@ pub async fn directory(
     me.require(Action::ViewDirectory)?;
     let can_manage = me.can(Action::ManagePeople);
     let team = opt_id(&f.team);
-    let include_inactive = can_manage && f.inactive.is_some();
+    let include_inactive = f.inactive.is_some();
     let q = PeopleQuery {
         search: Some(f.q.clone()),
         team_id: team,
@@ -113,9 +113,6 @@ pub async fn profile(
     let actor = me.actor();
     let person = state.db.person(&actor, id).await?;
     let can_manage = me.can(Action::ManagePeople);
-    if !person.active && !can_manage {
-        return Err(AppError::NotFound);
-    }
     let everyone = state.db.everyone(&actor).await?;
     let l = me.l();
     let reports = everyone

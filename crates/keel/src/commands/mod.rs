@@ -70,6 +70,21 @@ fn describe_database(s: &Settings) -> String {
 async fn check(s: &Settings) -> Result<(), String> {
     println!("database: {}", describe_database(s));
     println!("listen:   {}", s.web.listen);
+    println!(
+        "cookies:  {}; sessions idle {} min, at most {} h; client address from {}",
+        if s.web.cookie_secure {
+            "Secure"
+        } else {
+            "not Secure (plain HTTP)"
+        },
+        s.web.session_idle.as_secs() / 60,
+        s.web.session_absolute.as_secs() / 3600,
+        if s.web.trust_forwarded_for {
+            "X-Forwarded-For"
+        } else {
+            "the connection"
+        }
+    );
     let db = open(s).await?;
     db.ping().await.map_err(|e| e.to_string())?;
     let v = db.schema_version().await.map_err(|e| e.to_string())?;

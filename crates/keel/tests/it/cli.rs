@@ -340,3 +340,48 @@ async fn token_create_prints_a_working_token_once() {
     ));
     assert!(line.contains("no active person"), "{line}");
 }
+
+#[test]
+fn boolean_switches_work_as_bare_flags_and_from_the_environment() {
+    let dir = tmp();
+    let out = keel(
+        &["check", "--cookie-secure", "--trust-forwarded-for"],
+        dir.path(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("cookies:  Secure") && stdout.contains("X-Forwarded-For"),
+        "{stdout}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_keel"))
+        .args(["check", "--session-idle-minutes", "30"])
+        .current_dir(dir.path())
+        .env("KEEL_COOKIE_SECURE", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("cookies:  Secure") && stdout.contains("idle 30 min"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_is_the_same_every_time() {
+    let a = TestDb::sqlite().await;
+    let b = TestDb::sqlite().await;
+    crate::harness::load_demo(&a.db).await;
+    crate::harness::load_demo(&b.db).await;
+    for email in ["chen.jing@yunfan.example", "zhou.jie@yunfan.example"] {
+        assert_eq!(
+            crate::harness::id_of(&a.db, email).await,
+            crate::harness::id_of(&b.db, email).await,
+            "{email}"
+        );
+    }
+}

@@ -55,7 +55,7 @@ impl Fixture {
                 &admin,
                 &DealInput {
                     name: "陈晨的商机".into(),
-                    amount_minor: 500_000_00,
+                    amount_minor: 50_000_000,
                     currency: "CNY".into(),
                     stage_id: first_stage,
                     owner_id: other_rep,

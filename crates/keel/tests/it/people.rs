@@ -544,3 +544,86 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    async fn the_last_admin_cannot_be_demoted_and_resets_revoke_tokens(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let s = TestServer::start(&t).await;
+        let admin = signed_in(&s, &demo.admin).await;
+        let me = id_of(&t.db, &demo.admin).await;
+        // The only admin making themselves a member would leave nobody to administer.
+        let res = admin
+            .patch(s.url(&format!("/api/v1/people/{me}")))
+            .json(&json!({"role": "member"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409);
+        assert_eq!(json(res).await["error"]["code"], "last_admin");
+        let still: String = keel_db::with_pool!(&t.db, p => sqlx::query_scalar("SELECT role FROM people WHERE id = $1")
+            .bind(me).fetch_one(p).await.unwrap());
+        assert_eq!(still, "admin", "nothing changed");
+        // A rep's token dies with a password reset, and a token cannot mint another.
+        let rep = signed_in(&s, &demo.member).await;
+        let created = json(
+            rep.post(s.url("/api/v1/tokens"))
+                .json(&json!({"name": "t"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let bearer = format!("Bearer {}", created["secret"].as_str().unwrap());
+        let res = client()
+            .post(s.url("/api/v1/tokens"))
+            .header("authorization", &bearer)
+            .json(&json!({"name": "more"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        let member = id_of(&t.db, &demo.member).await;
+        let res = admin
+            .post(s.url(&format!("/admin/people/{member}/password")))
+            .form(&[("password", "a fresh start now")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let res = client()
+            .get(s.url("/api/v1/me"))
+            .header("authorization", &bearer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        // Moving someone is recorded with what changed.
+        let manager = id_of(&t.db, &demo.manager).await;
+        let director = id_of(&t.db, &demo.director).await;
+        let res = admin
+            .patch(s.url(&format!("/api/v1/people/{member}")))
+            .json(&json!({"manager_id": director, "title": "Key Account Manager"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let v = json(
+            admin
+                .get(s.url("/api/v1/audit?entity=person&action=update&limit=1"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let summary = v["items"][0]["summary"].as_str().unwrap().to_owned();
+        assert!(
+            summary.contains(&format!("manager: {manager} -> {director}"))
+                && summary.contains("title:"),
+            "{summary}"
+        );
+        assert!(
+            !summary.contains("email:"),
+            "unchanged fields are not listed: {summary}"
+        );
+    }
+);

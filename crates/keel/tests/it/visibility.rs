@@ -86,7 +86,7 @@ db_test!(
                 manager_id: Some(to),
                 ..Default::default()
             };
-            match t.db.update_person(admin_id, who, &input).await {
+            match t.db.update_person(admin_id, who, &input, None).await {
                 Ok(()) => {
                     assert!(!loops, "round {round}: a loop was accepted");
                     parents.insert(who, Some(to));

@@ -124,6 +124,35 @@ db_test!(
         assert!(unknown.contains("E-mail or password is not correct."));
 
         // An attacker plants a session id; login must not adopt it (fixation).
+        let planted = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let victim = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let res = victim
+            .post(s.url("/login"))
+            .header("cookie", format!("keel_session={planted}"))
+            .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        assert_ne!(
+            session_cookie(&res).as_deref(),
+            Some(planted),
+            "a new id is issued"
+        );
+        let res = victim
+            .get(s.url("/"))
+            .header("cookie", format!("keel_session={planted}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers()["location"],
+            "/login",
+            "the planted id never becomes a session"
+        );
         let first = login(&s, &c, ADMIN_EMAIL, ADMIN_PASSWORD).await;
         assert_eq!(first.status(), 303);
         let a = session_cookie(&first).expect("session cookie");
@@ -242,6 +271,38 @@ db_test!(
                 .await
                 .status(),
             429
+        );
+
+        // Guesses sent all at once cannot slip under the limit: attempts are counted before
+        // the password is checked.
+        let target = "parallel@example.com";
+        let guesses = (0..12).map(|i| {
+            let url = s.url("/login");
+            async move {
+                let form = [
+                    ("email", target.to_owned()),
+                    ("password", format!("guess {i}")),
+                ];
+                client()
+                    .post(url)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        });
+        let statuses = futures_join_all(guesses).await;
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 401).count(),
+            5,
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 429).count(),
+            7,
+            "{statuses:?}"
         );
     }
 );
@@ -500,3 +561,45 @@ async fn static_assets_are_served_with_long_caching() {
     assert_eq!(res.status(), 200);
     assert!(body(res).await.contains("htmx"));
 }
+
+/// Runs the futures concurrently and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future<Output = u16> + Send + 'static>(
+    futs: impl Iterator<Item = F>,
+) -> Vec<u16> {
+    let handles: Vec<_> = futs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+db_test!(
+    async fn a_trusted_proxy_cannot_be_fooled_by_a_client_chosen_address(t: TestDb) {
+        let mut cfg = keel_web::Config::for_database(t.config());
+        cfg.trust_forwarded_for = true;
+        let s = TestServer::start_with(cfg).await;
+        let c = client();
+        set_up(&s, &c, "Acme").await;
+        // The client varies the leftmost entry; the proxy's own (rightmost) stays the same.
+        let mut last = 0;
+        for i in 0..31 {
+            last = client()
+                .post(s.url("/login"))
+                .header("x-forwarded-for", format!("10.0.0.{i}, 203.0.113.7"))
+                .form(&[
+                    ("email", format!("nobody{i}@example.com")),
+                    ("password", "x".into()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+        }
+        assert_eq!(
+            last, 429,
+            "thirty-one attempts from one real address are throttled"
+        );
+    }
+);
