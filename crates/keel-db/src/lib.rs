@@ -11,6 +11,7 @@ mod connect;
 pub mod crm;
 pub mod deals;
 mod error;
+pub mod import;
 mod migrate;
 pub mod people;
 pub mod sessions;

@@ -1,0 +1,1 @@
+//! Writing imported records (see the keel-import crate) into the database.

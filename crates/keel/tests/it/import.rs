@@ -1,0 +1,1 @@
+//! `keel import` and `keel export` on both backends.
