@@ -152,8 +152,8 @@ impl Db {
         with_tx!(&mut tx, c => {
             sqlx::query(
                 "INSERT INTO accounts (id, name, industry, size, region, status, tags, parent_id, \
-                 notes, owner_id, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+                 notes, owner_id, owned_since, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 IS NULL THEN NULL ELSE $11 END, $11, $11)",
             )
             .bind(id)
             .bind(&input.name)

@@ -80,3 +80,31 @@ impl Db {
         Ok(n > 0)
     }
 }
+
+impl Db {
+    /// Sets a module's default visibility (admins; the caller checks the permission).
+    pub async fn set_module_public(&self, actor: Uuid, module: Module, public: bool) -> Result<()> {
+        let at = keel_domain::time::now();
+        let mut tx = self.begin_write().await?;
+        crate::with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE module_settings SET visibility = $2 WHERE module = $1")
+                .bind(module.as_str())
+                .bind(if public { "public_read" } else { "private" })
+                .execute(c)
+                .await?;
+        });
+        let entry = crate::audit::Entry {
+            actor: Some(actor),
+            action: "update",
+            entity: "module_settings",
+            entity_id: None,
+            summary: format!(
+                "{}: {}",
+                module.as_str(),
+                if public { "public_read" } else { "private" }
+            ),
+        };
+        crate::audit::record(&mut tx, entry, at).await?;
+        tx.commit().await
+    }
+}

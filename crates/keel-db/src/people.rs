@@ -390,7 +390,7 @@ impl Db {
 /// Serialises changes to the reporting tree across servers: on PostgreSQL two concurrent moves
 /// could each pass the cycle check at READ COMMITTED. SQLite's `BEGIN IMMEDIATE` already
 /// admits one writer at a time.
-async fn lock_people(tx: &mut Tx) -> Result<()> {
+pub(crate) async fn lock_people(tx: &mut Tx) -> Result<()> {
     if let Tx::Postgres(t) = tx {
         sqlx::query("SELECT pg_advisory_xact_lock(4711)")
             .execute(&mut **t)
@@ -434,7 +434,7 @@ async fn set_active_in(
 }
 
 /// Refuses (rolling back the transaction) a state with no active admin left.
-async fn ensure_an_admin(tx: &mut Tx) -> Result<()> {
+pub(crate) async fn ensure_an_admin(tx: &mut Tx) -> Result<()> {
     let n: i64 = with_tx!(tx, c => {
         sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE role = 'admin' AND active").fetch_one(c).await?
     });
@@ -567,7 +567,7 @@ async fn check_references(tx: &mut Tx, input: &PersonInput) -> Result<()> {
 
 /// True when making `manager` the manager of `person` would close a loop: `manager` is
 /// `person` or somewhere below them.
-async fn would_cycle(tx: &mut Tx, person: Uuid, manager: Uuid) -> Result<bool> {
+pub(crate) async fn would_cycle(tx: &mut Tx, person: Uuid, manager: Uuid) -> Result<bool> {
     let sql = format!("SELECT COUNT(*) FROM {} AS l WHERE l.id = $2", line_sql(1));
     let n: i64 = with_tx!(tx, c => {
         sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(person).bind(manager).fetch_one(c).await?
@@ -575,7 +575,7 @@ async fn would_cycle(tx: &mut Tx, person: Uuid, manager: Uuid) -> Result<bool> {
     Ok(n > 0)
 }
 
-async fn insert_person(
+pub(crate) async fn insert_person(
     tx: &mut Tx,
     id: Uuid,
     p: &PersonInput,

@@ -138,6 +138,10 @@ mod tests {
                         ("max", "9"),
                         ("minutes", "5"),
                         ("count", "3"),
+                        ("claims", "1"),
+                        ("held", "2"),
+                        ("days", "3"),
+                        ("cooldown", "4"),
                     ],
                 )
                 .contains("Unknown localization")

@@ -29,6 +29,7 @@ CREATE TABLE accounts (
     parent_id        UUID REFERENCES accounts(id),
     notes            TEXT,
     owner_id         UUID REFERENCES people(id),  -- NULL: in the shared pool
+    owned_since      TIMESTAMPTZ,                  -- when the current owner got it
     previous_owner_id UUID REFERENCES people(id),
     released_at      TIMESTAMPTZ,                  -- when it last went back to the pool
     last_activity_at TIMESTAMPTZ,                  -- latest follow-up, for automatic return
@@ -66,6 +67,7 @@ CREATE TABLE leads (
     industry             TEXT,
     notes                TEXT,
     owner_id             UUID REFERENCES people(id),  -- NULL: in the shared pool
+    owned_since          TIMESTAMPTZ,
     previous_owner_id    UUID REFERENCES people(id),
     released_at          TIMESTAMPTZ,
     last_activity_at     TIMESTAMPTZ,

@@ -29,6 +29,7 @@ CREATE TABLE accounts (
     parent_id        BLOB REFERENCES accounts(id),
     notes            TEXT,
     owner_id         BLOB REFERENCES people(id),  -- NULL: in the shared pool
+    owned_since      TEXT,                  -- when the current owner got it
     previous_owner_id BLOB REFERENCES people(id),
     released_at      TEXT,                  -- when it last went back to the pool
     last_activity_at TEXT,                  -- latest follow-up, for automatic return
@@ -66,6 +67,7 @@ CREATE TABLE leads (
     industry             TEXT,
     notes                TEXT,
     owner_id             BLOB REFERENCES people(id),  -- NULL: in the shared pool
+    owned_since          TEXT,
     previous_owner_id    BLOB REFERENCES people(id),
     released_at          TEXT,
     last_activity_at     TEXT,

@@ -21,11 +21,13 @@ pub struct QuickAdd {
     pub back: String,
     pub account_id: Option<String>,
     pub deal_id: Option<String>,
+    pub lead_id: Option<String>,
     pub kinds: Vec<Choice>,
 }
 
 pub struct AccountLine {
     pub id: String,
+    pub claimable: bool,
     pub name: String,
     pub tags: Vec<String>,
     pub industry: String,
@@ -39,6 +41,10 @@ pub struct AccountLine {
 #[template(path = "crm/accounts.html")]
 pub struct AccountsPage {
     pub chrome: Chrome,
+    /// The shared pool of accounts rather than the account list.
+    pub pool: bool,
+    pub rules: Option<String>,
+    pub error: Option<String>,
     pub q: String,
     pub statuses: Vec<Choice>,
     pub mine: bool,
@@ -72,7 +78,13 @@ pub struct AccountPage {
     pub chrome: Chrome,
     pub a: AccountView,
     pub can_edit: bool,
+    /// Unowned: anyone may claim it.
+    pub in_pool: bool,
     pub notice: Option<String>,
+    pub error: Option<String>,
+    pub contacts: Vec<ContactLine>,
+    /// "CSAT 4.33 (3) · NPS 25 (4)", when there are responses.
+    pub satisfaction: Option<String>,
     pub deals: Vec<DealLine>,
     pub quick_add: Option<QuickAdd>,
     pub timeline: Vec<TimelineEntry>,
@@ -180,4 +192,77 @@ pub struct TodayPage {
     pub chrome: Chrome,
     pub date: String,
     pub timeline: Vec<TimelineEntry>,
+}
+
+pub struct ContactLine {
+    pub name: String,
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+}
+
+pub struct LeadLine {
+    pub id: String,
+    pub name: String,
+    pub company: String,
+    pub status: String,
+    pub source: String,
+    pub owner: String,
+    pub claimable: bool,
+}
+
+/// The lead list, and the shared pool of leads (`pool`).
+#[derive(Template)]
+#[template(path = "crm/leads.html")]
+pub struct LeadsPage {
+    pub chrome: Chrome,
+    pub heading: String,
+    pub pool: bool,
+    pub action: String,
+    pub q: String,
+    pub rules: Option<String>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub rows: Vec<LeadLine>,
+    pub next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "crm/lead.html")]
+pub struct LeadPage {
+    pub chrome: Chrome,
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub company: String,
+    /// (label, value)
+    pub facts: Vec<(String, String)>,
+    pub converted: Option<String>,
+    pub in_pool: bool,
+    pub can_edit: bool,
+    pub can_convert: bool,
+    pub stages: Vec<Choice>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub quick_add: Option<QuickAdd>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+pub struct PoolKindForm {
+    pub kind: String,
+    pub title: String,
+    /// (field name, label, value)
+    pub fields: Vec<(String, String, i32)>,
+}
+
+/// Admin settings of the CRM: pool rules and per-module visibility.
+#[derive(Template)]
+#[template(path = "crm/pool_rules.html")]
+pub struct CrmSettingsPage {
+    pub chrome: Chrome,
+    pub kinds: Vec<PoolKindForm>,
+    /// value = module, label, selected = public read
+    pub modules: Vec<Choice>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
 }

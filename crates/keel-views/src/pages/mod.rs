@@ -44,12 +44,14 @@ impl Chrome {
             ("/today", "nav-today"),
             ("/accounts", "nav-accounts"),
             ("/deals", "nav-deals"),
+            ("/leads", "nav-leads"),
             ("/people", "nav-people"),
             ("/org", "nav-org"),
         ];
         if user.admin {
             items.push(("/admin/teams", "nav-teams"));
             items.push(("/admin/audit", "nav-audit"));
+            items.push(("/admin/crm", "nav-crm-settings"));
         }
         items
             .into_iter()

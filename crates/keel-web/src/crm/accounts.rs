@@ -11,10 +11,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;
 use keel_db::accounts::{Account, AccountInput, AccountQuery, STATUSES};
 use keel_db::activities::About;
+use keel_db::contacts::ContactInput;
 use keel_db::deals::DealQuery;
+use keel_db::pool::PoolKind;
+use keel_db::satisfaction::Response as SatisfactionResponse;
 use keel_i18n::Locale;
 use keel_views::{
-    AccountLine, AccountPage, AccountView, AccountsPage, Choice, DealLine, Field, RecordFormPage,
+    AccountLine, AccountPage, AccountView, AccountsPage, Choice, ContactLine, DealLine, Field,
+    RecordFormPage,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -26,6 +30,17 @@ pub struct ListQuery {
     status: String,
     mine: Option<String>,
     after: String,
+    error: String,
+}
+
+/// The list query of the accounts pool page.
+pub fn pool_query(q: String, after: String, error: String) -> ListQuery {
+    ListQuery {
+        q,
+        after,
+        error,
+        ..Default::default()
+    }
 }
 
 fn tags(t: &str) -> Vec<String> {
@@ -44,7 +59,24 @@ pub async fn list(
     me: Me,
     Query(f): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
+    render_list(&state, &me, f, false).await
+}
+
+/// The account list, or (`pool`) the accounts in the shared pool with claim buttons.
+pub async fn render_list(
+    state: &AppState,
+    me: &Me,
+    f: ListQuery,
+    pool: bool,
+) -> Result<Html<String>, AppError> {
     let l = me.l();
+    let rules = if pool {
+        state.db.return_stale(PoolKind::Accounts).await?;
+        let r = state.db.pool_rules(PoolKind::Accounts).await?;
+        Some(super::pool::describe_rules(l, &r))
+    } else {
+        None
+    };
     let status = STATUSES
         .iter()
         .find(|s| **s == f.status)
@@ -54,14 +86,19 @@ pub async fn list(
         search: Some(f.q.clone()),
         owner: mine.then_some(me.user.person_id),
         status: status.clone(),
-        pool: false,
+        pool,
         after: opt_id(&f.after),
         limit: 50,
     };
     let (rows, more) = state.db.accounts(&me.actor(), &q).await?;
     let next = more.then(|| rows.last()).flatten().map(|last| {
         format!(
-            "/accounts?after={}&q={}&status={}{}",
+            "{}after={}&q={}&status={}{}",
+            if pool {
+                "/pool?kind=accounts&"
+            } else {
+                "/accounts?"
+            },
             last.id,
             crate::people::urlencode(&f.q),
             status.clone().unwrap_or_default(),
@@ -69,6 +106,9 @@ pub async fn list(
         )
     });
     let page = AccountsPage {
+        pool,
+        rules,
+        error: super::pool::known_error(l, &f.error),
         statuses: Choice::list(
             &l.t("account-all-statuses"),
             STATUSES.iter().map(|s| (s.to_string(), status_label(l, s))),
@@ -80,6 +120,7 @@ pub async fn list(
             .into_iter()
             .map(|a| AccountLine {
                 id: a.id.to_string(),
+                claimable: a.owner_id.is_none(),
                 tags: tags(&a.tags),
                 industry: a.industry.unwrap_or_default(),
                 region: a.region.unwrap_or_default(),
@@ -102,6 +143,7 @@ pub async fn list(
 #[serde(default)]
 pub struct ShowQuery {
     saved: Option<String>,
+    error: String,
 }
 
 pub async fn show(
@@ -137,7 +179,34 @@ pub async fn show(
         )
         .await?;
     let activities = state.db.activities(&actor, About::Account(id), 100).await?;
+    let contacts = state.db.contacts_of(&actor, id).await?;
+    let sat = state.db.satisfaction_of(&actor, id).await?;
+    let mut sat_parts = Vec::new();
+    if let Some(avg) = sat.csat_avg_hundredths {
+        sat_parts.push(format!(
+            "CSAT {}.{:02} ({})",
+            avg / 100,
+            avg % 100,
+            sat.csat_responses
+        ));
+    }
+    if let Some(nps) = sat.nps {
+        sat_parts.push(format!("NPS {nps} ({})", sat.nps_responses));
+    }
+    let in_pool = a.owner_id.is_none();
     let page = AccountPage {
+        in_pool,
+        error: super::pool::known_error(l, &q.error),
+        contacts: contacts
+            .into_iter()
+            .map(|c| ContactLine {
+                name: c.name,
+                title: c.title.unwrap_or_default(),
+                phone: c.phone.unwrap_or_default(),
+                email: c.email.unwrap_or_default(),
+            })
+            .collect(),
+        satisfaction: (!sat_parts.is_empty()).then(|| sat_parts.join(" · ")),
         a: AccountView {
             id: a.id.to_string(),
             status: status_label(l, &a.status),
@@ -163,10 +232,8 @@ pub async fn show(
                 name: d.name,
             })
             .collect(),
-        quick_add: a
-            .owner_id
-            .is_some()
-            .then(|| quick_add(l, format!("/accounts/{id}"), Some(id), None)),
+        quick_add: (can_edit && !in_pool)
+            .then(|| quick_add(l, format!("/accounts/{id}"), Some(id), None, None)),
         timeline: timeline(l, &activities),
         chrome: me.ctx.chrome(),
     };
@@ -412,6 +479,70 @@ pub async fn update(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ContactForm {
+    name: String,
+    title: String,
+    phone: String,
+    email: String,
+}
+
+pub async fn add_contact(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    Form(f): Form<ContactForm>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    if required(me.l(), &f.name, 100).is_some() {
+        return Ok(Redirect::to(&format!("/accounts/{id}?error=invalid_input")).into_response());
+    }
+    let input = ContactInput {
+        name: f.name.trim().to_owned(),
+        title: non_empty(&f.title),
+        phone: non_empty(&f.phone),
+        email: non_empty(&f.email),
+        notes: None,
+    };
+    state.db.add_contact(&me.actor(), id, &input).await?;
+    Ok(Redirect::to(&format!("/accounts/{id}?saved=1")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SatisfactionForm {
+    kind: String,
+    score: String,
+    comment: String,
+}
+
+pub async fn add_satisfaction(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    Form(f): Form<SatisfactionForm>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let Ok(score) = f.score.trim().parse::<i32>() else {
+        return Ok(Redirect::to(&format!("/accounts/{id}?error=invalid_score")).into_response());
+    };
+    let r = SatisfactionResponse {
+        kind: f.kind,
+        score,
+        comment: non_empty(&f.comment),
+        deal_id: None,
+        at: None,
+    };
+    match state.db.record_satisfaction(&me.actor(), id, &r).await {
+        Ok(_) => Ok(Redirect::to(&format!("/accounts/{id}?saved=1")).into_response()),
+        Err(DbError::Conflict(code)) => {
+            Ok(Redirect::to(&format!("/accounts/{id}?error={code}")).into_response())
         }
         Err(e) => Err(e.into()),
     }

@@ -22,6 +22,7 @@ pub struct ActivityForm {
     location: String,
     account_id: String,
     deal_id: String,
+    lead_id: String,
     back: String,
 }
 
@@ -62,7 +63,7 @@ pub async fn create(
         account_id: opt_id(&f.account_id),
         contact_id: None,
         deal_id: opt_id(&f.deal_id),
-        lead_id: None,
+        lead_id: opt_id(&f.lead_id),
         location: Some(f.location.trim().to_owned()).filter(|s| !s.is_empty()),
     };
     state.db.log_activity(&me.actor(), &input).await?;

@@ -11,7 +11,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use keel_db::DbError;
 use keel_db::accounts::{Account, AccountInput, AccountQuery, STATUSES};
 use keel_db::activities::{About, Activity, ActivityInput, KINDS};
+use keel_db::contacts::{Contact, ContactInput};
 use keel_db::deals::{Deal, DealInput, DealQuery, Stage};
+use keel_db::leads::{Conversion, Converted, Lead, LeadInput, LeadQuery};
+use keel_db::pool::PoolKind;
+use keel_db::satisfaction::Response as SatisfactionResponse;
 use keel_domain::money::Currency;
 use keel_domain::time::now;
 use serde::{Deserialize, Serialize};
@@ -29,6 +33,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(move_deal))
         .routes(routes!(list_pipelines))
         .routes(routes!(list_activities, create_activity))
+        .routes(routes!(list_leads, create_lead))
+        .routes(routes!(convert_lead))
+        .routes(routes!(claim))
+        .routes(routes!(release))
+        .routes(routes!(list_contacts, create_contact))
+        .routes(routes!(record_satisfaction))
 }
 
 fn invalid(field: &str, message: String) -> AppError {
@@ -585,4 +595,378 @@ async fn create_activity(
         .find(|a| a.id == id)
         .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(a.into())))
+}
+
+/// Pool rule breaks are 409 with the rule's code; other rule breaks are field errors.
+fn pool_storage(me: &Me, e: DbError) -> AppError {
+    match e {
+        DbError::Conflict(code) if code.starts_with("pool_") || code.starts_with("lead_") => {
+            AppError::Conflict(code)
+        }
+        e => storage(me, e),
+    }
+}
+
+/// A lead. `owner_id` null: in the shared pool.
+#[derive(Serialize, ToSchema)]
+pub struct LeadDto {
+    id: Uuid,
+    name: String,
+    company: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    source: Option<String>,
+    /// `new`, `contacted`, `qualified`, `converted` or `lost`.
+    status: String,
+    industry: Option<String>,
+    owner_id: Option<Uuid>,
+    owner_name: Option<String>,
+    last_activity_at: Option<DateTime<Utc>>,
+    converted_account_id: Option<Uuid>,
+    converted_deal_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<Lead> for LeadDto {
+    fn from(l: Lead) -> Self {
+        LeadDto {
+            id: l.id,
+            name: l.name,
+            company: l.company,
+            email: l.email,
+            phone: l.phone,
+            source: l.source,
+            status: l.status,
+            industry: l.industry,
+            owner_id: l.owner_id,
+            owner_name: l.owner_name,
+            last_activity_at: l.last_activity_at,
+            converted_account_id: l.converted_account_id,
+            converted_deal_id: l.converted_deal_id,
+            created_at: l.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LeadParams {
+    /// Search name, company, e-mail and phone.
+    q: Option<String>,
+    /// Only the shared pool.
+    #[serde(default)]
+    pool: bool,
+    /// `next` from the previous page.
+    after: Option<Uuid>,
+    /// Page size, 1 to 500 (default 100).
+    limit: Option<u32>,
+}
+
+/// Leads you may see (yours, your line's and the pool's), newest first.
+#[utoipa::path(get, path = "/api/v1/leads", tag = "crm", params(LeadParams), responses((status = 200, body = Page<LeadDto>)))]
+async fn list_leads(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<LeadParams>,
+) -> Result<Json<Page<LeadDto>>, AppError> {
+    if p.pool {
+        state.db.return_stale(PoolKind::Leads).await?;
+    }
+    let q = LeadQuery {
+        search: p.q,
+        pool: p.pool,
+        after: p.after,
+        limit: p.limit.unwrap_or(100),
+        ..Default::default()
+    };
+    let (rows, more) = state.db.leads(&me.actor(), &q).await?;
+    let next = more
+        .then(|| rows.last().map(|r| r.id.to_string()))
+        .flatten();
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        next,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLeadDto {
+    name: String,
+    company: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    source: Option<String>,
+    industry: Option<String>,
+    /// Put it straight into the shared pool instead of keeping it.
+    #[serde(default)]
+    pool: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/leads", tag = "crm", request_body = NewLeadDto,
+    responses((status = 201, body = LeadDto), (status = 422, description = "fields need attention")))]
+async fn create_lead(
+    State(state): State<AppState>,
+    me: Me,
+    ApiJson(b): ApiJson<NewLeadDto>,
+) -> Result<(StatusCode, Json<LeadDto>), AppError> {
+    if let Some(e) = crate::auth::setup::required(me.l(), &b.name, 200) {
+        return Err(invalid("name", e));
+    }
+    let input = LeadInput {
+        name: b.name.trim().to_owned(),
+        company: b.company,
+        email: b.email,
+        phone: b.phone,
+        source: b.source,
+        status: "new".into(),
+        industry: b.industry,
+        notes: None,
+        owner_id: (!b.pool).then_some(me.user.person_id),
+    };
+    let id = state
+        .db
+        .create_lead(&me.actor(), &input)
+        .await
+        .map_err(|e| storage(&me, e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.db.lead(&me.actor(), id).await?.into()),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConvertDto {
+    /// The new account's name (ignored with `account_id`).
+    account_name: Option<String>,
+    /// Link an existing account instead of creating one.
+    account_id: Option<Uuid>,
+    /// Also open a deal: its name, amount (minor units) and stage.
+    deal_name: Option<String>,
+    amount_minor: Option<i64>,
+    stage_id: Option<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConvertedDto {
+    account_id: Uuid,
+    contact_id: Uuid,
+    deal_id: Option<Uuid>,
+}
+
+impl From<Converted> for ConvertedDto {
+    fn from(c: Converted) -> Self {
+        ConvertedDto {
+            account_id: c.account_id,
+            contact_id: c.contact_id,
+            deal_id: c.deal_id,
+        }
+    }
+}
+
+/// Converts a lead into an account, a contact and optionally a deal, in one step.
+#[utoipa::path(post, path = "/api/v1/leads/{id}/convert", tag = "crm", request_body = ConvertDto,
+    params(("id" = Uuid, Path, description = "lead id")),
+    responses((status = 200, body = ConvertedDto), (status = 404, description = "no such lead"),
+        (status = 409, description = "already converted, or still in the pool")))]
+async fn convert_lead(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ConvertDto>,
+) -> Result<Json<ConvertedDto>, AppError> {
+    let id = parse_id(&id)?;
+    let lead = state.db.lead(&me.actor(), id).await?;
+    let deal = match (b.deal_name, b.stage_id) {
+        (Some(name), Some(stage)) => Some(DealInput {
+            name,
+            amount_minor: b.amount_minor.unwrap_or(0).max(0),
+            currency: "CNY".into(),
+            stage_id: stage,
+            owner_id: me.user.person_id,
+            ..Default::default()
+        }),
+        (Some(_), None) => return Err(invalid("stage_id", me.l().t("field-required"))),
+        _ => None,
+    };
+    let account_name = b.account_name.or(lead.company).unwrap_or(lead.name);
+    let conv = Conversion {
+        account_name,
+        existing_account: b.account_id,
+        deal,
+    };
+    let done = state
+        .db
+        .convert_lead(&me.actor(), id, &conv)
+        .await
+        .map_err(|e| pool_storage(&me, e))?;
+    Ok(Json(done.into()))
+}
+
+/// Claims a lead or account from the shared pool, under the pool's rules.
+#[utoipa::path(post, path = "/api/v1/pool/{kind}/{id}/claim", tag = "crm",
+    params(("kind" = String, Path, description = "`leads` or `accounts`"), ("id" = Uuid, Path, description = "record id")),
+    responses((status = 204, description = "claimed"), (status = 404, description = "no such record"),
+        (status = 409, description = "a pool rule refuses: the code names it (pool_claims_per_day, pool_max_held, pool_cooldown, pool_not_in_pool)")))]
+async fn claim(
+    State(state): State<AppState>,
+    me: Me,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    let kind = PoolKind::parse(&kind).ok_or(AppError::NotFound)?;
+    state
+        .db
+        .claim(&me.actor(), kind, parse_id(&id)?)
+        .await
+        .map_err(|e| pool_storage(&me, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnDto {
+    /// Why it goes back; required.
+    reason: String,
+}
+
+/// Returns a lead or account to the shared pool, with a reason.
+#[utoipa::path(post, path = "/api/v1/pool/{kind}/{id}/return", tag = "crm", request_body = ReturnDto,
+    params(("kind" = String, Path, description = "`leads` or `accounts`"), ("id" = Uuid, Path, description = "record id")),
+    responses((status = 204, description = "returned"), (status = 404, description = "no such record of yours or your line's"),
+        (status = 409, description = "a pool rule refuses")))]
+async fn release(
+    State(state): State<AppState>,
+    me: Me,
+    Path((kind, id)): Path<(String, String)>,
+    ApiJson(b): ApiJson<ReturnDto>,
+) -> Result<StatusCode, AppError> {
+    let kind = PoolKind::parse(&kind).ok_or(AppError::NotFound)?;
+    state
+        .db
+        .release(&me.actor(), kind, parse_id(&id)?, &b.reason)
+        .await
+        .map_err(|e| pool_storage(&me, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactDto {
+    id: Uuid,
+    account_id: Option<Uuid>,
+    name: String,
+    title: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    owner_id: Uuid,
+    created_at: DateTime<Utc>,
+}
+
+impl From<Contact> for ContactDto {
+    fn from(c: Contact) -> Self {
+        ContactDto {
+            id: c.id,
+            account_id: c.account_id,
+            name: c.name,
+            title: c.title,
+            phone: c.phone,
+            email: c.email,
+            owner_id: c.owner_id,
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// An account's contacts.
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/contacts", tag = "crm", params(("id" = Uuid, Path, description = "account id")),
+    responses((status = 200, body = Vec<ContactDto>), (status = 404, description = "no such account")))]
+async fn list_contacts(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ContactDto>>, AppError> {
+    let rows = state.db.contacts_of(&me.actor(), parse_id(&id)?).await?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewContactDto {
+    name: String,
+    title: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    notes: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/contacts", tag = "crm", request_body = NewContactDto,
+    params(("id" = Uuid, Path, description = "account id")),
+    responses((status = 201, body = ContactDto), (status = 403, description = "not your account or your line's"),
+        (status = 404, description = "no such account")))]
+async fn create_contact(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<NewContactDto>,
+) -> Result<(StatusCode, Json<ContactDto>), AppError> {
+    let account = parse_id(&id)?;
+    if let Some(e) = crate::auth::setup::required(me.l(), &b.name, 100) {
+        return Err(invalid("name", e));
+    }
+    let input = ContactInput {
+        name: b.name.trim().to_owned(),
+        title: b.title,
+        phone: b.phone,
+        email: b.email,
+        notes: b.notes,
+    };
+    let cid = state
+        .db
+        .add_contact(&me.actor(), account, &input)
+        .await
+        .map_err(|e| storage(&me, e))?;
+    let all = state.db.contacts_of(&me.actor(), account).await?;
+    let c = all
+        .into_iter()
+        .find(|c| c.id == cid)
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(c.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SatisfactionDto {
+    /// `csat` (score 1–5) or `nps` (score 0–10).
+    kind: String,
+    score: i32,
+    comment: Option<String>,
+    deal_id: Option<Uuid>,
+    /// When the customer answered; default now.
+    at: Option<DateTime<Utc>>,
+}
+
+/// Records a customer's CSAT or NPS answer for an account.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/satisfaction", tag = "crm", request_body = SatisfactionDto,
+    params(("id" = Uuid, Path, description = "account id")),
+    responses((status = 204, description = "recorded"), (status = 404, description = "no such account"),
+        (status = 422, description = "score out of range")))]
+async fn record_satisfaction(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<SatisfactionDto>,
+) -> Result<StatusCode, AppError> {
+    let r = SatisfactionResponse {
+        kind: b.kind,
+        score: b.score,
+        comment: b.comment,
+        deal_id: b.deal_id,
+        at: b.at.map(keel_domain::time::truncate),
+    };
+    state
+        .db
+        .record_satisfaction(&me.actor(), parse_id(&id)?, &r)
+        .await
+        .map_err(|e| storage(&me, e))?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -255,7 +255,8 @@ pub async fn show(
                 (l.datetime(h.at), what, h.changed_by.unwrap_or_default())
             })
             .collect(),
-        quick_add: can_edit.then(|| quick_add(l, format!("/deals/{id}"), d.account_id, Some(id))),
+        quick_add: can_edit
+            .then(|| quick_add(l, format!("/deals/{id}"), d.account_id, Some(id), None)),
         timeline: timeline(l, &activities),
         chrome: me.ctx.chrome(),
     };

@@ -5,6 +5,8 @@ mod accounts;
 mod activities;
 pub mod api;
 mod deals;
+mod leads;
+mod pool;
 
 use crate::auth::me::Me;
 use crate::{AppError, AppState};
@@ -22,6 +24,21 @@ pub fn routes() -> Router<AppState> {
         .route("/accounts/new", get(accounts::new_form))
         .route("/accounts/{id}", get(accounts::show).post(accounts::update))
         .route("/accounts/{id}/edit", get(accounts::edit_form))
+        .route("/accounts/{id}/contacts", post(accounts::add_contact))
+        .route(
+            "/accounts/{id}/satisfaction",
+            post(accounts::add_satisfaction),
+        )
+        .route("/leads", get(leads::list).post(leads::create))
+        .route("/leads/new", get(leads::new_form))
+        .route("/leads/{id}", get(leads::show))
+        .route("/leads/{id}/convert", post(leads::convert))
+        .route("/pool", get(leads::pool))
+        .route("/pool/{kind}/{id}/claim", post(pool::claim))
+        .route("/pool/{kind}/{id}/return", post(pool::release))
+        .route("/admin/crm", get(pool::settings))
+        .route("/admin/crm/pool/{kind}", post(pool::save_rules))
+        .route("/admin/crm/visibility", post(pool::save_visibility))
         .route("/deals", get(deals::list).post(deals::create))
         .route("/deals/new", get(deals::new_form))
         .route("/deals/board", get(deals::board))
@@ -75,11 +92,18 @@ pub fn timeline(l: Locale, activities: &[Activity]) -> Vec<TimelineEntry> {
         .collect()
 }
 
-pub fn quick_add(l: Locale, back: String, account: Option<Uuid>, deal: Option<Uuid>) -> QuickAdd {
+pub fn quick_add(
+    l: Locale,
+    back: String,
+    account: Option<Uuid>,
+    deal: Option<Uuid>,
+    lead: Option<Uuid>,
+) -> QuickAdd {
     QuickAdd {
         back,
         account_id: account.map(|a| a.to_string()),
         deal_id: deal.map(|d| d.to_string()),
+        lead_id: lead.map(|d| d.to_string()),
         kinds: KINDS
             .iter()
             .map(|k| Choice {

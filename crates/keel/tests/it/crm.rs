@@ -6,6 +6,8 @@ use keel_db::Db;
 use keel_db::accounts::AccountInput;
 use keel_db::activities::{About, ActivityInput};
 use keel_db::deals::DealInput;
+use keel_db::leads::LeadInput;
+use keel_db::pool::{PoolKind, PoolRules};
 use keel_db::visibility::Actor;
 use keel_domain::roles::Role;
 use serde_json::{Value, json};
@@ -22,6 +24,9 @@ pub struct Fixture {
     pub other_deal: Uuid,
     pub first_stage: Uuid,
     pub won_stage: Uuid,
+    /// A lead in the shared pool, and one owned by the other rep.
+    pub pooled_lead: Uuid,
+    pub other_lead: Uuid,
 }
 
 impl Fixture {
@@ -65,6 +70,14 @@ impl Fixture {
             )
             .await
             .unwrap();
+        let pooled_lead = pooled_lead(db, &admin, "公海里的线索").await;
+        let input = LeadInput {
+            name: "陈晨的线索".into(),
+            status: "new".into(),
+            owner_id: Some(other_rep),
+            ..Default::default()
+        };
+        let other_lead = db.create_lead(&admin, &input).await.unwrap();
         Fixture {
             admin,
             member,
@@ -74,12 +87,18 @@ impl Fixture {
             other_deal,
             first_stage,
             won_stage,
+            pooled_lead,
+            other_lead,
         }
     }
 }
 
 async fn json(res: reqwest::Response) -> Value {
     assert!(res.status().is_success(), "status {}", res.status());
+    res.json().await.unwrap()
+}
+
+async fn json_any(res: reqwest::Response) -> Value {
     res.json().await.unwrap()
 }
 
@@ -373,6 +392,259 @@ db_test!(
                 .unwrap()
                 .len(),
             3
+        );
+    }
+);
+
+async fn set_rules(
+    db: &Db,
+    admin: &Actor,
+    kind: PoolKind,
+    claims: i32,
+    held: i32,
+    after: i32,
+    cooldown: i32,
+) {
+    let rules = PoolRules {
+        claims_per_day: claims,
+        max_held: held,
+        return_after_days: after,
+        cooldown_days: cooldown,
+    };
+    db.set_pool_rules(admin.id, kind, &rules).await.unwrap();
+}
+
+async fn pooled_lead(db: &Db, admin: &Actor, name: &str) -> Uuid {
+    let input = LeadInput {
+        name: name.into(),
+        status: "new".into(),
+        owner_id: None,
+        ..Default::default()
+    };
+    db.create_lead(admin, &input).await.unwrap()
+}
+
+db_test!(
+    async fn the_pool_refuses_claims_by_naming_the_rule(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let rep = Actor {
+            id: f.member,
+            role: Role::Member,
+            is_hr: false,
+        };
+        let peer = Actor {
+            id: f.other_rep,
+            role: Role::Member,
+            is_hr: false,
+        };
+        set_rules(&t.db, &f.admin, PoolKind::Leads, 2, 3, 30, 7).await;
+        let leads: Vec<Uuid> = futures_seq(&t.db, &f.admin, 6).await;
+        let code = |r: keel_db::Result<()>| match r {
+            Err(keel_db::DbError::Conflict(c)) => c,
+            other => panic!("expected a rule, got {other:?}"),
+        };
+        // Two claims a day.
+        t.db.claim(&rep, PoolKind::Leads, leads[0]).await.unwrap();
+        t.db.claim(&rep, PoolKind::Leads, leads[1]).await.unwrap();
+        assert_eq!(
+            code(t.db.claim(&rep, PoolKind::Leads, leads[2]).await),
+            "pool_claims_per_day"
+        );
+        // Someone else's claim is not in the pool any more.
+        assert_eq!(
+            code(t.db.claim(&peer, PoolKind::Leads, leads[0]).await),
+            "pool_not_in_pool"
+        );
+        // Returning needs a reason, and the cool-down keeps the previous owner away.
+        assert_eq!(
+            code(t.db.release(&rep, PoolKind::Leads, leads[0], "  ").await),
+            "pool_reason_required"
+        );
+        t.db.release(&rep, PoolKind::Leads, leads[0], "客户暂无需求")
+            .await
+            .unwrap();
+        set_rules(&t.db, &f.admin, PoolKind::Leads, 100, 3, 30, 7).await;
+        assert_eq!(
+            code(t.db.claim(&rep, PoolKind::Leads, leads[0]).await),
+            "pool_cooldown"
+        );
+        // A peer may take it; the peer cannot return the rep's lead (not theirs to see).
+        t.db.claim(&peer, PoolKind::Leads, leads[0]).await.unwrap();
+        assert!(matches!(
+            t.db.release(&peer, PoolKind::Leads, leads[1], "mine now")
+                .await,
+            Err(keel_db::DbError::NotFound)
+        ));
+        // At most three held.
+        t.db.claim(&rep, PoolKind::Leads, leads[2]).await.unwrap();
+        t.db.claim(&rep, PoolKind::Leads, leads[3]).await.unwrap();
+        assert_eq!(
+            code(t.db.claim(&rep, PoolKind::Leads, leads[4]).await),
+            "pool_max_held"
+        );
+        // Every claim and return is on record.
+        let events: i64 = keel_db::with_pool!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM pool_events")
+            .fetch_one(p).await.unwrap());
+        assert_eq!(events, 6, "5 claims and 1 return");
+    }
+);
+
+/// `n` leads in the pool, created by the admin.
+async fn futures_seq(db: &Db, admin: &Actor, n: usize) -> Vec<Uuid> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        out.push(pooled_lead(db, admin, &format!("公海线索 {i}")).await);
+    }
+    out
+}
+
+db_test!(
+    async fn stale_records_go_back_to_the_pool_by_themselves(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let rep = Actor {
+            id: f.member,
+            role: Role::Member,
+            is_hr: false,
+        };
+        set_rules(&t.db, &f.admin, PoolKind::Accounts, 5, 100, 30, 7).await;
+        let followed =
+            t.db.create_account(
+                &rep,
+                &AccountInput {
+                    name: "Followed".into(),
+                    status: "prospect".into(),
+                    owner_id: Some(f.member),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        // Both were claimed 40 days ago; only "Followed" had a follow-up since.
+        let old = keel_domain::time::now() - chrono::TimeDelta::days(40);
+        for id in [f.own_account, followed] {
+            keel_db::with_pool!(&t.db, p => sqlx::query("UPDATE accounts SET owned_since = $1, created_at = $1 WHERE id = $2")
+                .bind(old).bind(id).execute(p).await.map(|_| ()).unwrap());
+        }
+        let call = ActivityInput {
+            kind: "call".into(),
+            subject: "Checked in".into(),
+            owner_id: f.member,
+            at: keel_domain::time::now() - chrono::TimeDelta::days(3),
+            account_id: Some(followed),
+            ..Default::default()
+        };
+        t.db.log_activity(&rep, &call).await.unwrap();
+        assert_eq!(t.db.return_stale(PoolKind::Accounts).await.unwrap(), 1);
+        assert_eq!(
+            t.db.account(&f.admin, f.own_account)
+                .await
+                .unwrap()
+                .owner_id,
+            None,
+            "back in the pool"
+        );
+        assert_eq!(
+            t.db.account(&f.admin, followed).await.unwrap().owner_id,
+            Some(f.member),
+            "kept"
+        );
+        // The previous owner is remembered: the cool-down applies to them.
+        assert!(matches!(
+            t.db.claim(&rep, PoolKind::Accounts, f.own_account).await,
+            Err(keel_db::DbError::Conflict("pool_cooldown"))
+        ));
+        let reason: Option<String> = keel_db::with_pool!(&t.db, p => sqlx::query_scalar(
+            "SELECT reason FROM pool_events WHERE action = 'auto_return' AND record_id = $1").bind(f.own_account).fetch_one(p).await.unwrap());
+        assert!(reason.unwrap().contains("30 days"));
+    }
+);
+
+db_test!(
+    async fn a_claimed_lead_converts_into_account_contact_and_deal_at_once(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let s = TestServer::start(&t).await;
+        let rep = signed_in(&s, &demo.member).await;
+        let lead = pooled_lead(&t.db, &f.admin, "王总").await;
+        // In the pool it cannot be converted; claimed, it can.
+        let body = json!({"account_name": "星辰制造 Xingchen", "deal_name": "首单", "amount_minor": 880_000, "stage_id": f.first_stage});
+        let url = s.url(&format!("/api/v1/leads/{lead}/convert"));
+        let res = rep.post(&url).json(&body).send().await.unwrap();
+        assert_eq!(res.status(), 409, "still in the pool");
+        assert_eq!(json_any(res).await["error"]["code"], "lead_in_pool");
+        let res = rep
+            .post(s.url(&format!("/api/v1/pool/leads/{lead}/claim")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        let done = json(rep.post(&url).json(&body).send().await.unwrap()).await;
+        let account: Uuid = done["account_id"].as_str().unwrap().parse().unwrap();
+        let rep_actor = Actor {
+            id: f.member,
+            role: Role::Member,
+            is_hr: false,
+        };
+        assert_eq!(
+            t.db.account(&rep_actor, account).await.unwrap().owner_id,
+            Some(f.member)
+        );
+        let contacts = t.db.contacts_of(&rep_actor, account).await.unwrap();
+        assert_eq!(
+            contacts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["王总"]
+        );
+        let deal =
+            t.db.deal(
+                &rep_actor,
+                done["deal_id"].as_str().unwrap().parse().unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (deal.amount_minor, deal.account_id),
+            (880_000, Some(account))
+        );
+        // Converting twice is refused and creates nothing more.
+        let res = rep.post(&url).json(&body).send().await.unwrap();
+        assert_eq!(res.status(), 409);
+        let accounts: i64 = keel_db::with_pool!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(p).await.unwrap());
+        assert_eq!(accounts, 3, "the fixture's two and the converted one");
+        // Satisfaction on the new customer, checked against the definition.
+        for (kind, score) in [("csat", 5), ("csat", 4), ("nps", 10), ("nps", 6)] {
+            let url = s.url(&format!("/api/v1/accounts/{account}/satisfaction"));
+            assert_eq!(
+                rep.post(url)
+                    .json(&json!({"kind": kind, "score": score}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+                204
+            );
+        }
+        let res = rep
+            .post(s.url(&format!("/api/v1/accounts/{account}/satisfaction")))
+            .json(&json!({"kind": "csat", "score": 9}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let sum = t.db.satisfaction_of(&rep_actor, account).await.unwrap();
+        assert_eq!((sum.csat_avg_hundredths, sum.nps), (Some(450), Some(0)));
+        let page = rep
+            .get(s.url(&format!("/accounts/{account}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("CSAT 4.50 (2)") && page.contains("NPS 0 (2)"),
+            "{page}"
         );
     }
 );

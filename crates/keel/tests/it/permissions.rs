@@ -294,6 +294,83 @@ db_test!(
                 ),
                 [Login, Allowed, Allowed, Allowed, Allowed],
             ),
+            case(Method::GET, "/leads", Body::None, all),
+            case(Method::GET, "/leads/new", Body::None, all),
+            case(Method::GET, "/pool?kind=leads", Body::None, all),
+            case(Method::GET, "/pool?kind=accounts", Body::None, all),
+            case(
+                Method::GET,
+                format!("/leads/{}", crm.pooled_lead),
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                format!("/leads/{unknown}"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
+            case(
+                Method::POST,
+                format!("/pool/accounts/{other_acc}/return"),
+                Body::Form(vec![("reason", "x".into())]),
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(Method::GET, "/admin/crm", Body::None, admin_only),
+            case(
+                Method::POST,
+                "/admin/crm/visibility",
+                Body::Form(vec![("deals", "private".into())]),
+                admin_only,
+            ),
+            case(
+                Method::POST,
+                "/admin/crm/pool/leads",
+                Body::Form(vec![
+                    ("claims_per_day", "100".into()),
+                    ("max_held", "100".into()),
+                    ("return_after_days", "30".into()),
+                    ("cooldown_days", "0".into()),
+                ]),
+                admin_only,
+            ),
+            case(Method::GET, "/api/v1/leads", Body::None, all),
+            case(
+                Method::POST,
+                format!("/api/v1/leads/{}/convert", crm.other_lead),
+                Body::Json(serde_json::json!({"account_name": "X"})),
+                [Login, Hidden, Hidden, Allowed, Refused],
+            ),
+            case(
+                Method::POST,
+                format!("/api/v1/pool/leads/{unknown}/claim"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
+            case(
+                Method::POST,
+                format!("/api/v1/pool/leads/{}/return", crm.other_lead),
+                Body::Json(serde_json::json!({"reason": "x"})),
+                [Login, Hidden, Hidden, Allowed, Refused],
+            ),
+            case(
+                Method::GET,
+                format!("/api/v1/accounts/{other_acc}/contacts"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                format!("/api/v1/accounts/{own_acc}/contacts"),
+                Body::Json(serde_json::json!({"name": "Mr X"})),
+                [Login, Allowed, Allowed, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                format!("/api/v1/accounts/{own_acc}/satisfaction"),
+                Body::Json(serde_json::json!({"kind": "csat", "score": 3})),
+                [Login, Allowed, Allowed, Allowed, Allowed],
+            ),
             // Giving a record to someone outside your line.
             case(
                 Method::POST,
@@ -381,6 +458,18 @@ db_test!(
             ));
             cases.push(case(Method::POST, "/api/v1/deals", Body::Json(serde_json::json!({
                 "name": format!("Deal {role}"), "amount_minor": 100000, "stage_id": crm.first_stage})), all));
+            cases.push(case(
+                Method::POST,
+                "/api/v1/leads",
+                Body::Json(serde_json::json!({"name": format!("Lead {role}")})),
+                all,
+            ));
+            cases.push(case(
+                Method::POST,
+                "/leads",
+                Body::Form(vec![("name", format!("Lead {role}"))]),
+                all,
+            ));
         }
 
         // Every documented API operation is in the matrix.
@@ -468,10 +557,12 @@ fn owner_of(c: &Case) -> Option<&'static str> {
             "/api/v1/accounts",
             "/deals",
             "/api/v1/deals",
+            "/leads",
+            "/api/v1/leads",
         ]
         .contains(&c.path.as_str());
     let named = |r: &str| {
-        ["New", "API", "Team", "Acct", "Deal"]
+        ["New", "API", "Team", "Acct", "Deal", "Lead"]
             .iter()
             .any(|p| text.contains(&format!("{p} {r}")))
     };
@@ -480,13 +571,17 @@ fn owner_of(c: &Case) -> Option<&'static str> {
         .flatten()
 }
 
-/// `/api/v1/people/0190...` -> `/api/v1/people/{id}`.
+/// `/api/v1/people/0190...` -> `/api/v1/people/{id}`; the pool's kind is a parameter too.
 fn template_of(path: &str) -> String {
     let path = path.split('?').next().unwrap_or(path);
-    path.split('/')
-        .map(|seg| {
+    let segs: Vec<&str> = path.split('/').collect();
+    segs.iter()
+        .enumerate()
+        .map(|(i, seg)| {
             if uuid::Uuid::parse_str(seg).is_ok() {
                 "{id}"
+            } else if i > 0 && segs[i - 1] == "pool" {
+                "{kind}"
             } else {
                 seg
             }

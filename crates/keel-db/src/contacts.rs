@@ -1,0 +1,88 @@
+//! Contacts: the people at an account. A contact belongs to the account's owner, so it is
+//! visible exactly where its account is.
+
+use crate::visibility::Actor;
+use crate::{Db, DbError, Result, audit, with_pool, with_tx};
+use chrono::{DateTime, Utc};
+use keel_domain::{ids::new_id, time::now};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Contact {
+    pub id: Uuid,
+    pub account_id: Option<Uuid>,
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub notes: Option<String>,
+    pub owner_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactInput {
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl Db {
+    /// The contacts of an account the actor may see.
+    pub async fn contacts_of(&self, actor: &Actor, account: Uuid) -> Result<Vec<Contact>> {
+        self.account(actor, account).await?;
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, Contact>(
+                "SELECT id, account_id, name, title, phone, email, notes, owner_id, created_at FROM contacts \
+                 WHERE account_id = $1 ORDER BY name, id",
+            )
+            .bind(account)
+            .fetch_all(p)
+            .await?
+        }))
+    }
+
+    /// Adds a contact to an account the actor may change; it belongs to the account's owner.
+    pub async fn add_contact(
+        &self,
+        actor: &Actor,
+        account: Uuid,
+        input: &ContactInput,
+    ) -> Result<Uuid> {
+        let acc = self.account(actor, account).await?;
+        let owner = acc.owner_id.ok_or(DbError::Forbidden)?;
+        self.check_writable(actor, Some(owner)).await?;
+        let id = new_id();
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO contacts (id, account_id, name, title, phone, email, notes, owner_id, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+            )
+            .bind(id)
+            .bind(account)
+            .bind(&input.name)
+            .bind(&input.title)
+            .bind(&input.phone)
+            .bind(&input.email)
+            .bind(&input.notes)
+            .bind(owner)
+            .bind(at)
+            .execute(c)
+            .await?;
+        });
+        let entry = audit::Entry {
+            actor: Some(actor.id),
+            action: "create",
+            entity: "contact",
+            entity_id: Some(id),
+            summary: format!("{} @ {}", input.name, acc.name),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}

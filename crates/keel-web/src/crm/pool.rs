@@ -1,0 +1,225 @@
+//! The shared pool (公海): browsing and claiming, returning with a reason, and the admin's
+//! rules and module visibility.
+
+use super::local;
+use crate::auth::me::Me;
+use crate::{AppError, AppState, api::parse_id};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use keel_db::DbError;
+use keel_db::crm::Module;
+use keel_db::pool::{PoolKind, PoolRules, RULES};
+use keel_domain::roles::Action;
+use keel_i18n::Locale;
+use keel_views::{Choice, CrmSettingsPage, PoolKindForm};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+const MODULES: [Module; 6] = [
+    Module::Accounts,
+    Module::Contacts,
+    Module::Leads,
+    Module::Deals,
+    Module::Activities,
+    Module::Satisfaction,
+];
+
+/// The pool's rules in one sentence, for the pool page.
+pub fn describe_rules(l: Locale, r: &PoolRules) -> String {
+    l.t_args(
+        "pool-rules",
+        &[
+            ("claims", &r.claims_per_day.to_string()),
+            ("held", &r.max_held.to_string()),
+            ("days", &r.return_after_days.to_string()),
+            ("cooldown", &r.cooldown_days.to_string()),
+        ],
+    )
+}
+
+/// A localized message for an error code carried in a redirect's query, if it is one we know.
+pub fn known_error(l: Locale, code: &str) -> Option<String> {
+    let known = RULES.contains(&code)
+        || [
+            "lead_in_pool",
+            "lead_converted",
+            "unknown_stage",
+            "unknown_account",
+            "invalid_score",
+            "invalid_input",
+            "forbidden",
+        ]
+        .contains(&code);
+    known.then(|| l.t(&format!("error-{code}")))
+}
+
+fn kind(s: &str) -> Result<PoolKind, AppError> {
+    PoolKind::parse(s).ok_or(AppError::NotFound)
+}
+
+fn with_error(back: &str, code: &str) -> String {
+    let sep = if back.contains('?') { '&' } else { '?' };
+    format!("{back}{sep}error={code}")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BackForm {
+    back: String,
+    reason: String,
+}
+
+pub async fn claim(
+    State(state): State<AppState>,
+    me: Me,
+    Path((k, id)): Path<(String, String)>,
+    Form(f): Form<BackForm>,
+) -> Result<Response, AppError> {
+    let (k, id) = (kind(&k)?, parse_id(&id)?);
+    let record = match k {
+        PoolKind::Leads => format!("/leads/{id}"),
+        PoolKind::Accounts => format!("/accounts/{id}"),
+    };
+    match state.db.claim(&me.actor(), k, id).await {
+        Ok(()) => Ok(Redirect::to(&format!("{record}?saved=1")).into_response()),
+        Err(DbError::Conflict(code)) => {
+            Ok(Redirect::to(&with_error(&local(&f.back, &record), code)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn release(
+    State(state): State<AppState>,
+    me: Me,
+    Path((k, id)): Path<(String, String)>,
+    Form(f): Form<BackForm>,
+) -> Result<Response, AppError> {
+    let (k, id) = (kind(&k)?, parse_id(&id)?);
+    let record = match k {
+        PoolKind::Leads => format!("/leads/{id}"),
+        PoolKind::Accounts => format!("/accounts/{id}"),
+    };
+    match state.db.release(&me.actor(), k, id, &f.reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("/pool?kind={}", k.as_str())).into_response()),
+        Err(DbError::Conflict(code)) => {
+            Ok(Redirect::to(&with_error(&record, code)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn render_settings(
+    state: &AppState,
+    me: &Me,
+    notice: Option<String>,
+) -> Result<Html<String>, AppError> {
+    let l = me.l();
+    let mut kinds = Vec::new();
+    for k in [PoolKind::Leads, PoolKind::Accounts] {
+        let r = state.db.pool_rules(k).await?;
+        kinds.push(PoolKindForm {
+            kind: k.as_str().into(),
+            title: l.t(&format!("pool-rules-{}", k.as_str())),
+            fields: vec![
+                (
+                    "claims_per_day".into(),
+                    l.t("pool-claims-per-day"),
+                    r.claims_per_day,
+                ),
+                ("max_held".into(), l.t("pool-max-held"), r.max_held),
+                (
+                    "return_after_days".into(),
+                    l.t("pool-return-after"),
+                    r.return_after_days,
+                ),
+                (
+                    "cooldown_days".into(),
+                    l.t("pool-cooldown"),
+                    r.cooldown_days,
+                ),
+            ],
+        });
+    }
+    let mut modules = Vec::new();
+    for m in MODULES {
+        modules.push(Choice {
+            value: m.as_str().into(),
+            label: l.t(&format!("module-{}", m.as_str())),
+            selected: state.db.module_public(m).await?,
+        });
+    }
+    let page = CrmSettingsPage {
+        kinds,
+        modules,
+        notice,
+        error: None,
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}
+
+pub async fn settings(State(state): State<AppState>, me: Me) -> Result<Html<String>, AppError> {
+    me.require(Action::ManageTeams)?;
+    render_settings(&state, &me, None).await
+}
+
+#[derive(Deserialize)]
+pub struct RulesForm {
+    claims_per_day: i32,
+    max_held: i32,
+    return_after_days: i32,
+    cooldown_days: i32,
+}
+
+pub async fn save_rules(
+    State(state): State<AppState>,
+    me: Me,
+    Path(k): Path<String>,
+    Form(f): Form<RulesForm>,
+) -> Result<Html<String>, AppError> {
+    me.require(Action::ManageTeams)?;
+    let k = kind(&k)?;
+    let values = [
+        f.claims_per_day,
+        f.max_held,
+        f.return_after_days,
+        f.cooldown_days,
+    ];
+    if values.iter().any(|v| !(0..=100_000).contains(v)) || f.return_after_days < 1 {
+        return Err(AppError::Invalid(vec![(
+            "rules".into(),
+            me.l().t("field-number-invalid"),
+        )]));
+    }
+    let rules = PoolRules {
+        claims_per_day: f.claims_per_day,
+        max_held: f.max_held,
+        return_after_days: f.return_after_days,
+        cooldown_days: f.cooldown_days,
+    };
+    state
+        .db
+        .set_pool_rules(me.user.person_id, k, &rules)
+        .await?;
+    render_settings(&state, &me, Some(me.l().t("notice-saved"))).await
+}
+
+pub async fn save_visibility(
+    State(state): State<AppState>,
+    me: Me,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Html<String>, AppError> {
+    me.require(Action::ManageTeams)?;
+    for m in MODULES {
+        if let Some(v) = f.get(m.as_str()) {
+            state
+                .db
+                .set_module_public(me.user.person_id, m, v == "public_read")
+                .await?;
+        }
+    }
+    render_settings(&state, &me, Some(me.l().t("notice-saved"))).await
+}
