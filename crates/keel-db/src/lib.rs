@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod activities;
 pub mod audit;
 mod backup;
+pub mod bulk;
 mod connect;
 pub mod contacts;
 pub mod crm;

@@ -78,7 +78,17 @@ fn email(pinyin: &str) -> String {
 }
 
 /// Creates the demo organisation in an empty database, in one transaction.
+/// Creates the demo organisation with two years of CRM history.
 pub async fn load(db: &Db) -> Result<Logins, String> {
+    load_with(db, true).await
+}
+
+/// The demo organisation's people only, for tests that bring their own records.
+pub async fn load_people(db: &Db) -> Result<Logins, String> {
+    load_with(db, false).await
+}
+
+async fn load_with(db: &Db, history: bool) -> Result<Logins, String> {
     if !db.is_first_run().await.map_err(|e| e.to_string())? {
         return Err(
             "the database already has an organisation; the demo loads only into an empty database"
@@ -178,9 +188,22 @@ pub async fn load(db: &Db) -> Result<Logins, String> {
             seed.people.push(rep);
         }
     }
-    db.create_organisation(&admin, &seed)
+    let reps: Vec<(Uuid, usize)> = seed
+        .people
+        .iter()
+        .filter(|p| p.input.role == "member")
+        .enumerate()
+        .map(|(i, p)| (p.id, i / 6))
+        .collect();
+    let admin_id = db
+        .create_organisation(&admin, &seed)
         .await
         .map_err(|e| e.to_string())?;
+    if history {
+        let stages = db.stages().await.map_err(|e| e.to_string())?;
+        let crm = crate::demo_history::generate(&|| ids.next(), &reps, &stages, keel_domain::time::now());
+        db.insert_crm_seed(admin_id, &crm).await.map_err(|e| e.to_string())?;
+    }
     Ok(vec![
         ("director", email("Chen Jing")),
         ("manager", email(MANAGERS[0].1)),

@@ -4,4 +4,5 @@
 pub mod cli;
 pub mod commands;
 pub mod demo;
+mod demo_history;
 pub mod settings;

@@ -198,3 +198,150 @@ async fn type_into(b: &Client, at: Locator<'_>, text: &str) {
         .await
         .expect("typing");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rep_works_a_lead_into_a_won_deal_and_the_manager_sees_it() {
+    let Some(b) = browser().await else { return };
+    let t = TestDb::sqlite().await;
+    crate::harness::load_demo(&t.db).await;
+    let s = TestServer::start(&t).await;
+    login(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
+
+    // A new lead, kept by the rep.
+    b.goto(&s.url("/leads/new")).await.unwrap();
+    type_into(&b, Locator::Css("input[name='name']"), "刘总").await;
+    type_into(
+        &b,
+        Locator::Css("input[name='company']"),
+        "远航物流 Yuanhang Logistics",
+    )
+    .await;
+    click(&b, Locator::Css("button.primary")).await;
+    wait_for_heading(&b, "刘总").await;
+
+    // Convert it: account, contact and a first deal in one step.
+    type_into(&b, Locator::Css("input[name='deal_name']"), "仓储系统").await;
+    type_into(&b, Locator::Css("input[name='amount']"), "360,000").await;
+    click(&b, Locator::Css("form[action$='/convert'] button.primary")).await;
+    wait_for_heading(&b, "仓储系统").await;
+    assert!(b.source().await.unwrap().contains("¥360,000.00"));
+
+    // Across the board: move it to Closed Won from the board's card.
+    b.goto(&s.url("/deals/board")).await.unwrap();
+    wait_for_heading(&b, "销售看板").await;
+    let won = b
+        .find(Locator::XPath("//section[contains(@class,'cat-won')]"))
+        .await
+        .unwrap()
+        .attr("data-stage")
+        .await
+        .unwrap()
+        .unwrap();
+    let card = b
+        .find(Locator::XPath(
+            "//article[contains(@class,'deal-card')][.//strong[text()='仓储系统']]",
+        ))
+        .await
+        .unwrap();
+    card.find(Locator::Css(&format!(
+        "select[name='stage_id'] option[value='{won}']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    card.find(Locator::Css("form.move button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_heading(&b, "销售看板").await;
+    let won_column = b
+        .find(Locator::Css("section.cat-won"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(won_column.contains("仓储系统"), "{won_column}");
+
+    // A visit on the account, logged with quick-add.
+    b.goto(&s.url("/accounts")).await.unwrap();
+    click(&b, Locator::LinkText("远航物流 Yuanhang Logistics")).await;
+    wait_for_heading(&b, "远航物流 Yuanhang Logistics").await;
+    let form = b.find(Locator::Css("form.quick-add")).await.unwrap();
+    form.find(Locator::Css("select[name='kind'] option[value='visit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[name='subject']"))
+        .await
+        .unwrap()
+        .send_keys("上门拜访，签约")
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[name='location']"))
+        .await
+        .unwrap()
+        .send_keys("上海市浦东新区")
+        .await
+        .unwrap();
+    form.find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_heading(&b, "远航物流 Yuanhang Logistics").await;
+    assert!(
+        b.find(Locator::Css("ol.timeline"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("上门拜访，签约")
+    );
+    click(&b, Locator::Id("logout")).await;
+
+    // The rep's manager sees all of it.
+    login(&b, &s, "li.qiang@yunfan.example", "欢迎，李强").await;
+    b.goto(&s.url("/deals")).await.unwrap();
+    let deals = b
+        .find(Locator::Css("table.grid"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        deals.contains("仓储系统") && deals.contains("赢单") && deals.contains("周杰"),
+        "{deals}"
+    );
+    b.goto(&s.url("/accounts")).await.unwrap();
+    click(&b, Locator::LinkText("远航物流 Yuanhang Logistics")).await;
+    wait_for_heading(&b, "远航物流 Yuanhang Logistics").await;
+    let page = b.source().await.unwrap();
+    assert!(
+        page.contains("上门拜访，签约") && page.contains("刘总"),
+        "visit and contact visible to the manager"
+    );
+    b.close().await.unwrap();
+}
+
+async fn login(b: &Client, s: &TestServer, email: &str, welcome: &str) {
+    b.goto(&s.url("/login")).await.unwrap();
+    type_into(b, Locator::Css("input[name='email']"), email).await;
+    type_into(
+        b,
+        Locator::Css("input[name='password']"),
+        keel::demo::PASSWORD,
+    )
+    .await;
+    click(b, Locator::Css("button.primary")).await;
+    wait_for_heading(b, welcome).await;
+}

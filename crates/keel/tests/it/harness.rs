@@ -311,7 +311,7 @@ pub struct Demo {
 }
 
 pub async fn load_demo(db: &keel_db::Db) -> Demo {
-    keel::demo::load(db).await.expect("load demo");
+    keel::demo::load_people(db).await.expect("load demo");
     Demo {
         admin: "zhao.min@yunfan.example".into(),
         director: "chen.jing@yunfan.example".into(),
