@@ -217,3 +217,49 @@ impl Db {
         tx.commit().await
     }
 }
+
+/// The numbers on a person's home page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HomeNumbers {
+    /// Their own deals in open stages, and the amount of those in CNY.
+    pub open_deals: i64,
+    pub open_amount_cny_minor: i64,
+    /// Their own open tasks due today or earlier.
+    pub tasks_due: i64,
+    /// Leads waiting in the shared pool.
+    pub pool_leads: i64,
+}
+
+impl Db {
+    pub async fn home_numbers(&self, actor: &Actor, today: NaiveDate) -> Result<HomeNumbers> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            open_deals: i64,
+            open_amount: Option<i64>,
+            tasks_due: i64,
+            pool_leads: i64,
+        }
+        let row = with_pool!(self, p => {
+            sqlx::query_as::<_, Row>(
+                "SELECT \
+                   (SELECT COUNT(*) FROM deals d JOIN stages s ON s.id = d.stage_id \
+                     WHERE d.owner_id = $1 AND s.category = 'open') AS open_deals, \
+                   (SELECT CAST(SUM(d.amount_minor) AS BIGINT) FROM deals d JOIN stages s ON s.id = d.stage_id \
+                     WHERE d.owner_id = $1 AND s.category = 'open' AND d.currency = 'CNY') AS open_amount, \
+                   (SELECT COUNT(*) FROM activities x WHERE x.owner_id = $1 AND x.kind = 'task' \
+                     AND x.done_at IS NULL AND x.due_date <= $2) AS tasks_due, \
+                   (SELECT COUNT(*) FROM leads l WHERE l.owner_id IS NULL AND l.status <> 'converted') AS pool_leads",
+            )
+            .bind(actor.id)
+            .bind(today)
+            .fetch_one(p)
+            .await?
+        });
+        Ok(HomeNumbers {
+            open_deals: row.open_deals,
+            open_amount_cny_minor: row.open_amount.unwrap_or(0),
+            tasks_due: row.tasks_due,
+            pool_leads: row.pool_leads,
+        })
+    }
+}

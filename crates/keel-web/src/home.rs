@@ -1,11 +1,10 @@
-//! The signed-in home page. Until the CRM and goal areas exist it shows who you are and
-//! where; they add their panels here.
+//! The signed-in home page: who you are, and your numbers for today, each linking to its list.
 
 use crate::{AppError, AppState, context::Ctx};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use keel_views::HomePage;
+use keel_views::{HomePage, Tile};
 
 pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let Some(user) = &ctx.user else {
@@ -17,7 +16,42 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         return Ok(Redirect::to(to).into_response());
     };
     let organisation = state.db.organisation_name().await?.unwrap_or_default();
+    let l = ctx.l;
+    let role =
+        keel_domain::roles::Role::parse(&user.role).unwrap_or(keel_domain::roles::Role::Member);
+    let actor = keel_db::visibility::Actor {
+        id: user.person_id,
+        role,
+        is_hr: user.is_hr,
+    };
+    let n = state
+        .db
+        .home_numbers(&actor, keel_domain::time::now().date_naive())
+        .await?;
+    let tiles = vec![
+        Tile {
+            value: l.number(n.tasks_due),
+            label: l.t("home-tasks-due"),
+            href: "/today",
+        },
+        Tile {
+            value: l.number(n.open_deals),
+            label: l.t("home-open-deals"),
+            href: "/deals?mine=1&open=1",
+        },
+        Tile {
+            value: l.money(n.open_amount_cny_minor, "CNY"),
+            label: l.t("home-open-amount"),
+            href: "/deals/board?mine=1",
+        },
+        Tile {
+            value: l.number(n.pool_leads),
+            label: l.t("home-pool-leads"),
+            href: "/pool?kind=leads",
+        },
+    ];
     let page = HomePage {
+        tiles,
         welcome: ctx.l.t_args("home-welcome", &[("name", &user.name)]),
         role: ctx.l.t(&format!("role-{}", user.role)),
         organisation,

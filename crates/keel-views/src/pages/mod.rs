@@ -159,4 +159,12 @@ pub struct HomePage {
     pub welcome: String,
     pub organisation: String,
     pub role: String,
+    pub tiles: Vec<Tile>,
+}
+
+/// A number on the home page that links to the list behind it.
+pub struct Tile {
+    pub value: String,
+    pub label: String,
+    pub href: &'static str,
 }

@@ -648,3 +648,71 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    async fn home_numbers_match_a_recomputation(t: TestDb) {
+        // The full demo: two years of history.
+        keel::demo::load(&t.db).await.unwrap();
+        let rep = id_of(&t.db, "zhou.jie@yunfan.example").await;
+        let actor = Actor {
+            id: rep,
+            role: Role::Member,
+            is_hr: false,
+        };
+        let today = keel_domain::time::now().date_naive();
+        let n = t.db.home_numbers(&actor, today).await.unwrap();
+        #[derive(sqlx::FromRow)]
+        struct D {
+            owner_id: Uuid,
+            amount_minor: i64,
+            currency: String,
+            category: String,
+        }
+        let deals: Vec<D> = keel_db::with_pool!(&t.db, p => sqlx::query_as::<_, D>(
+            "SELECT d.owner_id, d.amount_minor, d.currency, s.category FROM deals d JOIN stages s ON s.id = d.stage_id")
+            .fetch_all(p).await.unwrap());
+        let mine: Vec<&D> = deals
+            .iter()
+            .filter(|d| d.owner_id == rep && d.category == "open")
+            .collect();
+        assert_eq!(n.open_deals, mine.len() as i64);
+        assert_eq!(
+            n.open_amount_cny_minor,
+            mine.iter()
+                .filter(|d| d.currency == "CNY")
+                .map(|d| d.amount_minor)
+                .sum::<i64>()
+        );
+        #[derive(sqlx::FromRow)]
+        struct T {
+            owner_id: Uuid,
+            kind: String,
+            due_date: Option<chrono::NaiveDate>,
+            done_at: Option<chrono::DateTime<chrono::Utc>>,
+        }
+        let tasks: Vec<T> = keel_db::with_pool!(&t.db, p => sqlx::query_as::<_, T>(
+            "SELECT owner_id, kind, due_date, done_at FROM activities").fetch_all(p).await.unwrap());
+        let due = tasks
+            .iter()
+            .filter(|x| {
+                x.owner_id == rep
+                    && x.kind == "task"
+                    && x.done_at.is_none()
+                    && x.due_date.is_some_and(|d| d <= today)
+            })
+            .count();
+        assert_eq!(n.tasks_due, due as i64);
+        assert!(
+            n.tasks_due > 0 && n.open_deals > 0,
+            "the demo gives the rep work to do"
+        );
+        let pool: i64 = keel_db::with_pool!(&t.db, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM leads WHERE owner_id IS NULL AND status <> 'converted'").fetch_one(p).await.unwrap());
+        assert_eq!(n.pool_leads, pool);
+        // The demo's history is internally consistent: every deal's stage is its last step.
+        let bad: i64 = keel_db::with_pool!(&t.db, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deals d WHERE d.stage_id <> (SELECT h.to_stage_id FROM deal_stage_history h \
+             WHERE h.deal_id = d.id ORDER BY h.at DESC LIMIT 1)").fetch_one(p).await.unwrap());
+        assert_eq!(bad, 0);
+    }
+);
