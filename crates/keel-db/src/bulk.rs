@@ -134,8 +134,12 @@ impl Db {
         }
         let stages = self.stages().await?;
         for d in &seed.deals {
-            let (Some(first), Some(last)) = (d.steps.first(), d.steps.last()) else { continue };
-            let Some(stage) = stages.iter().find(|s| s.id == last.0) else { continue };
+            let (Some(first), Some(last)) = (d.steps.first(), d.steps.last()) else {
+                continue;
+            };
+            let Some(stage) = stages.iter().find(|s| s.id == last.0) else {
+                continue;
+            };
             with_tx!(&mut tx, c => {
                 sqlx::query(
                     "INSERT INTO deals (id, name, amount_minor, currency, pipeline_id, stage_id, stage_entered_at, \

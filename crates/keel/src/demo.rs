@@ -201,8 +201,11 @@ async fn load_with(db: &Db, history: bool) -> Result<Logins, String> {
         .map_err(|e| e.to_string())?;
     if history {
         let stages = db.stages().await.map_err(|e| e.to_string())?;
-        let crm = crate::demo_history::generate(&|| ids.next(), &reps, &stages, keel_domain::time::now());
-        db.insert_crm_seed(admin_id, &crm).await.map_err(|e| e.to_string())?;
+        let crm =
+            crate::demo_history::generate(&|| ids.next(), &reps, &stages, keel_domain::time::now());
+        db.insert_crm_seed(admin_id, &crm)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     Ok(vec![
         ("director", email("Chen Jing")),

@@ -4,7 +4,9 @@
 //! seed: the same every time, relative to the day it is loaded.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use keel_db::bulk::{CrmSeed, SeedAccount, SeedActivity, SeedContact, SeedDeal, SeedLead, SeedSatisfaction};
+use keel_db::bulk::{
+    CrmSeed, SeedAccount, SeedActivity, SeedContact, SeedDeal, SeedLead, SeedSatisfaction,
+};
 use keel_db::deals::Stage;
 use std::cell::Cell;
 use uuid::Uuid;
@@ -39,7 +41,8 @@ const CITIES: [[&str; 3]; 4] = [
     ["成都", "重庆", "西安"],
 ];
 const PREFIXES: [&str; 16] = [
-    "华信", "瑞丰", "金石", "远景", "恒通", "博雅", "凯盛", "新泰", "天合", "明德", "盛世", "润达", "卓越", "鼎新", "安泰", "嘉禾",
+    "华信", "瑞丰", "金石", "远景", "恒通", "博雅", "凯盛", "新泰", "天合", "明德", "盛世", "润达",
+    "卓越", "鼎新", "安泰", "嘉禾",
 ];
 const INDUSTRIES: [(&str, &str); 6] = [
     ("制造", "Manufacturing"),
@@ -50,34 +53,68 @@ const INDUSTRIES: [(&str, &str); 6] = [
     ("教育", "Education"),
 ];
 const SUFFIXES: [&str; 4] = ["科技", "集团", "股份", "实业"];
-const SURNAMES: [&str; 12] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙"];
+const SURNAMES: [&str; 12] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+];
 const CONTACT_TITLES: [&str; 5] = ["采购经理", "IT总监", "运营总监", "总经理", "财务经理"];
 const PRODUCTS: [&str; 3] = ["云平台 Cloud", "数据分析 Analytics", "实施服务 Services"];
-const SOURCES: [&str; 5] = ["官网 Website", "展会 Trade show", "老客户推荐 Referral", "电话拜访 Cold call", "合作伙伴 Partner"];
-const LOSS: [&str; 4] = ["价格 Price", "竞争对手 Competitor", "预算取消 No budget", "时机不对 Timing"];
-const CALLS: [&str; 4] = ["电话沟通需求", "跟进报价反馈", "确认决策流程", "回访使用情况"];
+const SOURCES: [&str; 5] = [
+    "官网 Website",
+    "展会 Trade show",
+    "老客户推荐 Referral",
+    "电话拜访 Cold call",
+    "合作伙伴 Partner",
+];
+const LOSS: [&str; 4] = [
+    "价格 Price",
+    "竞争对手 Competitor",
+    "预算取消 No budget",
+    "时机不对 Timing",
+];
+const CALLS: [&str; 4] = [
+    "电话沟通需求",
+    "跟进报价反馈",
+    "确认决策流程",
+    "回访使用情况",
+];
 const MEETINGS: [&str; 3] = ["方案演示", "技术交流会", "商务谈判"];
 const VISITS: [&str; 3] = ["上门拜访", "现场调研", "签约拜访"];
 const TASKS: [&str; 4] = ["发送报价单", "准备合同", "安排产品演示", "整理需求文档"];
 
 /// `reps`: (person, team index 0..4); `stages`: the default pipeline, in order.
-pub fn generate(next_id: &dyn Fn() -> Uuid, reps: &[(Uuid, usize)], stages: &[Stage], now: DateTime<Utc>) -> CrmSeed {
+pub fn generate(
+    next_id: &dyn Fn() -> Uuid,
+    reps: &[(Uuid, usize)],
+    stages: &[Stage],
+    now: DateTime<Utc>,
+) -> CrmSeed {
     let rng = Rng(Cell::new(0x6b65_656c_2026));
     let open: Vec<&Stage> = stages.iter().filter(|s| s.category == "open").collect();
     let won = stages.iter().find(|s| s.category == "won");
     let lost = stages.iter().find(|s| s.category == "lost");
     let mut seed = CrmSeed::default();
-    let (Some(won), Some(lost)) = (won, lost) else { return seed };
-    let days_ago = |d: u64, minutes: u64| now - TimeDelta::days(d as i64) - TimeDelta::minutes(minutes as i64);
+    let (Some(won), Some(lost)) = (won, lost) else {
+        return seed;
+    };
+    let days_ago =
+        |d: u64, minutes: u64| now - TimeDelta::days(d as i64) - TimeDelta::minutes(minutes as i64);
     let mut used_names = std::collections::HashSet::new();
 
     for &(rep, team) in reps {
         for _ in 0..6 {
             let city = *rng.pick(&CITIES[team % 4]);
             let (industry, industry_en) = *rng.pick(&INDUSTRIES);
-            let mut name = format!("{city}{}{industry}{}", rng.pick(&PREFIXES), rng.pick(&SUFFIXES));
+            let mut name = format!(
+                "{city}{}{industry}{}",
+                rng.pick(&PREFIXES),
+                rng.pick(&SUFFIXES)
+            );
             while !used_names.insert(name.clone()) {
-                name = format!("{city}{}{industry}{}", rng.pick(&PREFIXES), rng.pick(&SUFFIXES));
+                name = format!(
+                    "{city}{}{industry}{}",
+                    rng.pick(&PREFIXES),
+                    rng.pick(&SUFFIXES)
+                );
             }
             let account = next_id();
             let created = days_ago(200 + rng.below(530), rng.below(600));
@@ -85,7 +122,11 @@ pub fn generate(next_id: &dyn Fn() -> Uuid, reps: &[(Uuid, usize)], stages: &[St
             seed.contacts.push(SeedContact {
                 id: contact,
                 account_id: account,
-                name: format!("{}{}", rng.pick(&SURNAMES), if rng.chance(50) { "先生" } else { "女士" }),
+                name: format!(
+                    "{}{}",
+                    rng.pick(&SURNAMES),
+                    if rng.chance(50) { "先生" } else { "女士" }
+                ),
                 title: rng.pick(&CONTACT_TITLES).to_string(),
                 phone: format!("1{}{:08}", 3 + rng.below(7), rng.below(100_000_000)),
                 owner_id: rep,
@@ -101,7 +142,11 @@ pub fn generate(next_id: &dyn Fn() -> Uuid, reps: &[(Uuid, usize)], stages: &[St
                 let product = *rng.pick(&PRODUCTS);
                 // How far it got: old deals are decided, young ones still open.
                 let decided = start_days > 75 && rng.chance(85);
-                let reach = if decided { open.len() } else { 1 + rng.below(open.len() as u64) as usize };
+                let reach = if decided {
+                    open.len()
+                } else {
+                    1 + rng.below(open.len() as u64) as usize
+                };
                 let mut steps = Vec::new();
                 let mut t = start;
                 for stage in open.iter().take(reach) {
@@ -122,10 +167,24 @@ pub fn generate(next_id: &dyn Fn() -> Uuid, reps: &[(Uuid, usize)], stages: &[St
                         loss_reason = Some(*rng.pick(&LOSS));
                     }
                 }
-                let close = steps.last().map_or(now, |s| s.1) + TimeDelta::days(if decided { 0 } else { 10 + rng.below(60) as i64 });
+                let close = steps.last().map_or(now, |s| s.1)
+                    + TimeDelta::days(if decided {
+                        0
+                    } else {
+                        10 + rng.below(60) as i64
+                    });
                 seed.deals.push(SeedDeal {
                     id: deal,
-                    name: format!("{} · {}{}", name, product.split(' ').next().unwrap_or(product), if k > 0 { format!(" {}期", k + 1) } else { String::new() }),
+                    name: format!(
+                        "{} · {}{}",
+                        name,
+                        product.split(' ').next().unwrap_or(product),
+                        if k > 0 {
+                            format!(" {}期", k + 1)
+                        } else {
+                            String::new()
+                        }
+                    ),
                     amount_minor: amount,
                     account_id: account,
                     contact_id: Some(contact),
@@ -170,7 +229,11 @@ pub fn generate(next_id: &dyn Fn() -> Uuid, reps: &[(Uuid, usize)], stages: &[St
                 }
                 if outcome_won && rng.chance(75) {
                     let at = (steps.last().map_or(now, |s| s.1) + TimeDelta::days(20)).min(now);
-                    let csat = if rng.chance(80) { 4 + rng.below(2) as i32 } else { 1 + rng.below(3) as i32 };
+                    let csat = if rng.chance(80) {
+                        4 + rng.below(2) as i32
+                    } else {
+                        1 + rng.below(3) as i32
+                    };
                     seed.satisfaction.push(SeedSatisfaction {
                         id: next_id(),
                         kind: "csat",
@@ -182,7 +245,11 @@ pub fn generate(next_id: &dyn Fn() -> Uuid, reps: &[(Uuid, usize)], stages: &[St
                         at,
                     });
                     if rng.chance(60) {
-                        let nps = if csat >= 4 { 7 + rng.below(4) as i32 } else { rng.below(7) as i32 };
+                        let nps = if csat >= 4 {
+                            7 + rng.below(4) as i32
+                        } else {
+                            rng.below(7) as i32
+                        };
                         seed.satisfaction.push(SeedSatisfaction {
                             id: next_id(),
                             kind: "nps",
@@ -203,7 +270,11 @@ pub fn generate(next_id: &dyn Fn() -> Uuid, reps: &[(Uuid, usize)], stages: &[St
                 size: [20, 80, 300, 1200, 5000][rng.below(5) as usize] + rng.below(50) as i32,
                 region: city.to_string(),
                 status: if ever_won { "customer" } else { "prospect" },
-                tags: if ever_won && rng.chance(30) { "vip".into() } else { String::new() },
+                tags: if ever_won && rng.chance(30) {
+                    "vip".into()
+                } else {
+                    String::new()
+                },
                 owner_id: Some(rep),
                 created_at: created,
             });
@@ -212,7 +283,13 @@ pub fn generate(next_id: &dyn Fn() -> Uuid, reps: &[(Uuid, usize)], stages: &[St
         for offset in [-3i64, -1, 0, 0, 2, 5] {
             let due = (now + TimeDelta::days(offset)).date_naive();
             let done = offset < 0 && rng.chance(40);
-            let account = seed.accounts.iter().rev().take(6).nth(rng.below(6) as usize).map(|a| a.id);
+            let account = seed
+                .accounts
+                .iter()
+                .rev()
+                .take(6)
+                .nth(rng.below(6) as usize)
+                .map(|a| a.id);
             seed.activities.push(SeedActivity {
                 id: next_id(),
                 kind: "task",
@@ -230,12 +307,23 @@ pub fn generate(next_id: &dyn Fn() -> Uuid, reps: &[(Uuid, usize)], stages: &[St
     // Leads: most with reps, some waiting in the shared pool.
     for i in 0..60 {
         let team = i % 4;
-        let owner = if i % 3 == 0 { None } else { reps.iter().filter(|(_, t)| *t == team).nth(rng.below(6) as usize).map(|(id, _)| *id) };
+        let owner = if i % 3 == 0 {
+            None
+        } else {
+            reps.iter()
+                .filter(|(_, t)| *t == team)
+                .nth(rng.below(6) as usize)
+                .map(|(id, _)| *id)
+        };
         let city = *rng.pick(&CITIES[team]);
         let (industry, industry_en) = *rng.pick(&INDUSTRIES);
         seed.leads.push(SeedLead {
             id: next_id(),
-            name: format!("{}{}", rng.pick(&SURNAMES), if rng.chance(50) { "总" } else { "经理" }),
+            name: format!(
+                "{}{}",
+                rng.pick(&SURNAMES),
+                if rng.chance(50) { "总" } else { "经理" }
+            ),
             company: format!("{city}{}{industry}有限公司", rng.pick(&PREFIXES)),
             phone: format!("1{}{:08}", 3 + rng.below(7), rng.below(100_000_000)),
             source: *rng.pick(&SOURCES),
