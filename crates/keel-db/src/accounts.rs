@@ -54,9 +54,18 @@ pub struct AccountQuery {
     pub limit: u32,
 }
 
-const COLUMNS: &str = "a.id, a.name, a.industry, a.size, a.region, a.status, a.tags, a.parent_id, \
-    pa.name AS parent_name, a.notes, a.owner_id, o.name AS owner_name, a.last_activity_at, a.created_at \
-    FROM accounts a LEFT JOIN accounts pa ON pa.id = a.parent_id LEFT JOIN people o ON o.id = a.owner_id";
+/// The selected columns and joins; the parent's name shows only where the actor may see the
+/// parent (`$1` actor, `$2` reads-all, as in every account query).
+fn columns() -> String {
+    format!(
+        "a.id, a.name, a.industry, a.size, a.region, a.status, a.tags, \
+         CASE WHEN pa.id IS NULL THEN NULL ELSE a.parent_id END AS parent_id, pa.name AS parent_name, a.notes, \
+         a.owner_id, o.name AS owner_name, a.last_activity_at, a.created_at \
+         FROM accounts a LEFT JOIN accounts pa ON pa.id = a.parent_id AND {} \
+         LEFT JOIN people o ON o.id = a.owner_id",
+        readable("pa", 1, 2)
+    )
+}
 
 /// Tags as stored: trimmed, lower-case, unique, in the order given.
 pub fn normalise_tags(tags: &str) -> String {
@@ -77,7 +86,7 @@ impl Db {
     /// A page of accounts the actor may see, by name.
     pub async fn accounts(&self, actor: &Actor, q: &AccountQuery) -> Result<(Vec<Account>, bool)> {
         let all = self.reads_all(actor, Module::Accounts).await?;
-        let mut sql = format!("SELECT {COLUMNS} WHERE {}", readable("a", 1, 2));
+        let mut sql = format!("SELECT {} WHERE {}", columns(), readable("a", 1, 2));
         sql.push_str(if q.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
             " AND (LOWER(a.name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(a.industry, '')) LIKE $3 ESCAPE '\\' \
              OR LOWER(COALESCE(a.region, '')) LIKE $3 ESCAPE '\\' OR a.tags LIKE $3 ESCAPE '\\')"
@@ -127,7 +136,8 @@ impl Db {
     pub async fn account(&self, actor: &Actor, id: Uuid) -> Result<Account> {
         let all = self.reads_all(actor, Module::Accounts).await?;
         let sql = format!(
-            "SELECT {COLUMNS} WHERE {} AND a.id = $3",
+            "SELECT {} WHERE {} AND a.id = $3",
+            columns(),
             readable("a", 1, 2)
         );
         let row = with_pool!(self, p => {

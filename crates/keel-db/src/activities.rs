@@ -66,20 +66,36 @@ const COLUMNS: &str = "x.id, x.kind, x.subject, x.notes, x.owner_id, o.name AS o
 impl Db {
     pub async fn log_activity(&self, actor: &Actor, input: &ActivityInput) -> Result<Uuid> {
         self.check_writable(actor, Some(input.owner_id)).await?;
+        // Linked records must be visible *and* the actor's to change (reading a public-read
+        // record is not a licence to write on it, and a pooled one must be claimed first).
         if let Some(a) = input.account_id {
-            self.account(actor, a)
+            let acc = self
+                .account(actor, a)
                 .await
                 .map_err(|_| DbError::Conflict("unknown_account"))?;
+            self.check_writable(actor, acc.owner_id).await?;
         }
         if let Some(d) = input.deal_id {
-            self.deal(actor, d)
+            let deal = self
+                .deal(actor, d)
                 .await
                 .map_err(|_| DbError::Conflict("unknown_deal"))?;
+            self.check_writable(actor, Some(deal.owner_id)).await?;
+        }
+        if let Some(l) = input.lead_id {
+            let lead = self
+                .lead(actor, l)
+                .await
+                .map_err(|_| DbError::Conflict("unknown_lead"))?;
+            self.check_writable(actor, lead.owner_id).await?;
         }
         let id = new_id();
         let at = now();
-        // A visit logged on the spot is a check-in now.
-        let check_in = (input.kind == "visit").then_some(input.at.min(at));
+        // Check-in only for a visit that has happened; a planned one checks in when it does.
+        let check_in = (input.kind == "visit" && input.at <= at).then_some(input.at);
+        // A follow-up counts from when it happened, never from the future, and a backdated
+        // entry never moves the last follow-up backwards.
+        let followed_up = input.at.min(at);
         let mut tx = self.begin_write().await?;
         with_tx!(&mut tx, c => {
             sqlx::query(
@@ -106,18 +122,23 @@ impl Db {
             // The follow-up keeps the account (and the deal's account) out of the pool's
             // automatic return.
             sqlx::query(
-                "UPDATE accounts SET last_activity_at = $2 WHERE id = $1 OR id = (SELECT account_id FROM deals WHERE id = $3)",
+                "UPDATE accounts SET last_activity_at = $2 \
+                 WHERE (id = $1 OR id = (SELECT account_id FROM deals WHERE id = $3)) \
+                   AND (last_activity_at IS NULL OR last_activity_at < $2)",
             )
             .bind(input.account_id)
-            .bind(input.at)
+            .bind(followed_up)
             .bind(input.deal_id)
             .execute(&mut *c)
             .await?;
-            sqlx::query("UPDATE leads SET last_activity_at = $2 WHERE id = $1")
-                .bind(input.lead_id)
-                .bind(input.at)
-                .execute(&mut *c)
-                .await?;
+            sqlx::query(
+                "UPDATE leads SET last_activity_at = $2 WHERE id = $1 \
+                 AND (last_activity_at IS NULL OR last_activity_at < $2)",
+            )
+            .bind(input.lead_id)
+            .bind(followed_up)
+            .execute(&mut *c)
+            .await?;
         });
         let entry = audit::Entry {
             actor: Some(actor.id),
@@ -158,6 +179,19 @@ impl Db {
                 .fetch_all(p)
                 .await?
         }))
+    }
+
+    /// One activity, if the actor may see it.
+    pub async fn activity(&self, actor: &Actor, id: Uuid) -> Result<Activity> {
+        let all = self.reads_all(actor, Module::Activities).await?;
+        let sql = format!(
+            "SELECT {COLUMNS} WHERE {} AND x.id = $3",
+            readable("x", 1, 2)
+        );
+        let found = with_pool!(self, p => {
+            sqlx::query_as::<_, Activity>(sqlx::AssertSqlSafe(sql)).bind(actor.id).bind(all).bind(id).fetch_optional(p).await?
+        });
+        found.ok_or(DbError::NotFound)
     }
 
     /// "My day": the actor's own open tasks due today or earlier (overdue first) and today's

@@ -31,16 +31,23 @@ pub struct ContactInput {
 
 impl Db {
     /// The contacts of an account the actor may see.
+    /// Contacts follow their own module's visibility, so an admin can share the account list
+    /// while keeping phone numbers private.
     pub async fn contacts_of(&self, actor: &Actor, account: Uuid) -> Result<Vec<Contact>> {
         self.account(actor, account).await?;
+        let all = self.reads_all(actor, crate::crm::Module::Contacts).await?;
+        let sql = format!(
+            "SELECT c.id, c.account_id, c.name, c.title, c.phone, c.email, c.notes, c.owner_id, c.created_at \
+             FROM contacts c WHERE {} AND c.account_id = $3 ORDER BY c.name, c.id",
+            crate::crm::readable("c", 1, 2)
+        );
         Ok(with_pool!(self, p => {
-            sqlx::query_as::<_, Contact>(
-                "SELECT id, account_id, name, title, phone, email, notes, owner_id, created_at FROM contacts \
-                 WHERE account_id = $1 ORDER BY name, id",
-            )
-            .bind(account)
-            .fetch_all(p)
-            .await?
+            sqlx::query_as::<_, Contact>(sqlx::AssertSqlSafe(sql))
+                .bind(actor.id)
+                .bind(all)
+                .bind(account)
+                .fetch_all(p)
+                .await?
         }))
     }
 

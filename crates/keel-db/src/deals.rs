@@ -90,8 +90,8 @@ pub struct DealQuery {
 pub struct BoardColumn {
     pub stage: Stage,
     pub count: i64,
-    pub amount_minor: i64,
-    pub weighted_minor: i64,
+    /// Per currency, never added across currencies: (currency, amount, weighted amount).
+    pub totals: Vec<(String, i64, i64)>,
     pub deals: Vec<Deal>,
 }
 
@@ -99,10 +99,16 @@ pub struct BoardColumn {
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct StageChange {
     pub from_stage: Option<String>,
+    pub from_stage_en: Option<String>,
     pub to_stage: String,
+    pub to_stage_en: String,
     pub changed_by: Option<String>,
     pub at: DateTime<Utc>,
 }
+
+/// The largest deal amount accepted: 10^15 minor units (ten trillion yuan), so that sums of
+/// millions of deals stay far inside i64.
+pub const MAX_AMOUNT_MINOR: i64 = 1_000_000_000_000_000;
 
 const COLUMNS: &str = "d.id, d.name, d.amount_minor, d.currency, d.pipeline_id, d.stage_id, \
     s.name AS stage_name, s.name_en AS stage_name_en, s.probability, s.category, d.stage_entered_at, \
@@ -254,12 +260,13 @@ impl Db {
         #[derive(sqlx::FromRow)]
         struct Total {
             stage_id: Uuid,
+            currency: String,
             count: i64,
             amount: Option<i64>,
         }
         let sql = format!(
-            "SELECT d.stage_id, COUNT(*) AS count, CAST(SUM(d.amount_minor) AS BIGINT) AS amount FROM deals d \
-             WHERE {} AND d.pipeline_id = $3 AND ($4 IS NULL OR d.owner_id = $4) GROUP BY d.stage_id",
+            "SELECT d.stage_id, d.currency, COUNT(*) AS count, CAST(SUM(d.amount_minor) AS BIGINT) AS amount FROM deals d \
+             WHERE {} AND d.pipeline_id = $3 AND ($4 IS NULL OR d.owner_id = $4) GROUP BY d.stage_id, d.currency ORDER BY d.currency",
             readable("d", 1, 2)
         );
         let totals: Vec<Total> = with_pool!(self, p => {
@@ -274,8 +281,7 @@ impl Db {
             .into_iter()
             .filter(|s| s.pipeline_id == pipeline)
         {
-            let t = totals.iter().find(|t| t.stage_id == stage.id);
-            let amount = t.and_then(|t| t.amount).unwrap_or(0);
+            let mine: Vec<&Total> = totals.iter().filter(|t| t.stage_id == stage.id).collect();
             let q = DealQuery {
                 stage: Some(stage.id),
                 owner,
@@ -283,12 +289,21 @@ impl Db {
                 ..Default::default()
             };
             let (deals, _) = self.deals(actor, &q).await?;
-            // Weighted: the stage's total times its probability (DESIGN: one rounding per stage).
-            let weighted = keel_domain::money::percent_of(amount, stage.probability as u8);
+            // Weighted: each currency's total times the stage's probability, one rounding.
+            let totals = mine
+                .iter()
+                .map(|t| {
+                    let amount = t.amount.unwrap_or(0);
+                    (
+                        t.currency.clone(),
+                        amount,
+                        keel_domain::money::percent_of(amount, stage.probability as u8),
+                    )
+                })
+                .collect();
             columns.push(BoardColumn {
-                count: t.map_or(0, |t| t.count),
-                amount_minor: amount,
-                weighted_minor: weighted,
+                count: mine.iter().map(|t| t.count).sum(),
+                totals,
                 deals,
                 stage,
             });
@@ -300,9 +315,14 @@ impl Db {
         let stage = self.stage(input.stage_id).await?;
         self.check_writable(actor, Some(input.owner_id)).await?;
         if let Some(a) = input.account_id {
-            self.account(actor, a)
+            let acc = self
+                .account(actor, a)
                 .await
                 .map_err(|_| DbError::Conflict("unknown_account"))?;
+            self.check_writable(actor, acc.owner_id).await?;
+        }
+        if !(0..=MAX_AMOUNT_MINOR).contains(&input.amount_minor) {
+            return Err(DbError::Conflict("invalid_amount"));
         }
         Ok(stage)
     }
@@ -391,17 +411,24 @@ impl Db {
             .then_some(at);
         let mut tx = self.begin_write().await?;
         with_tx!(&mut tx, c => {
-            sqlx::query(
+            // Guarded by the stage we read: of two moves racing, one wins and the other is
+            // refused, so the history stays one unbroken chain.
+            let moved = sqlx::query(
                 "UPDATE deals SET stage_id = $2, stage_entered_at = $3, closed_at = $4, \
-                 loss_reason = COALESCE($5, loss_reason), updated_at = $3 WHERE id = $1",
+                 loss_reason = COALESCE($5, loss_reason), updated_at = $3 WHERE id = $1 AND stage_id = $6",
             )
             .bind(id)
             .bind(stage.id)
             .bind(at)
             .bind(closed)
             .bind(loss_reason)
+            .bind(deal.stage_id)
             .execute(&mut *c)
-            .await?;
+            .await?
+            .rows_affected();
+            if moved != 1 {
+                return Err(DbError::Conflict("deal_moved"));
+            }
             sqlx::query(
                 "INSERT INTO deal_stage_history (id, deal_id, from_stage_id, to_stage_id, changed_by, at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -431,7 +458,8 @@ impl Db {
         self.deal(actor, id).await?;
         Ok(with_pool!(self, p => {
             sqlx::query_as::<_, StageChange>(
-                "SELECT f.name AS from_stage, t.name AS to_stage, p.name AS changed_by, h.at \
+                "SELECT f.name AS from_stage, f.name_en AS from_stage_en, t.name AS to_stage, t.name_en AS to_stage_en, \
+                 p.name AS changed_by, h.at \
                  FROM deal_stage_history h JOIN stages t ON t.id = h.to_stage_id \
                  LEFT JOIN stages f ON f.id = h.from_stage_id LEFT JOIN people p ON p.id = h.changed_by \
                  WHERE h.deal_id = $1 ORDER BY h.at, h.id",

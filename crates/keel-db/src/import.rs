@@ -98,7 +98,12 @@ impl std::fmt::Display for Problem {
         }
         if !self.also_rows.is_empty() {
             let rows: Vec<String> = self.also_rows.iter().map(usize::to_string).collect();
-            write!(f, "; also in rows {}", rows.join(", "))?;
+            let noun = if rows.len() + self.more_rows > 1 {
+                "rows"
+            } else {
+                "row"
+            };
+            write!(f, "; also in {noun} {}", rows.join(", "))?;
             if self.more_rows > 0 {
                 write!(f, " and {} more", self.more_rows)?;
             }
@@ -418,8 +423,14 @@ const STAGE_ALIASES: [(&str, Alias); 20] = [
     ("qualifiedtobuy", Alias::Named("Needs Analysis")),
     ("presentationscheduled", Alias::Named("Value Proposition")),
     ("iddecisionmakers", Alias::Named("Identify Decision Makers")),
-    ("decisionmakerboughtin", Alias::Named("Identify Decision Makers")),
-    ("perceptionanalysis", Alias::Named("Identify Decision Makers")),
+    (
+        "decisionmakerboughtin",
+        Alias::Named("Identify Decision Makers"),
+    ),
+    (
+        "perceptionanalysis",
+        Alias::Named("Identify Decision Makers"),
+    ),
     ("proposal", Alias::Named("Proposal/Price Quote")),
     ("negotiation", Alias::Named("Negotiation/Review")),
     ("contractsent", Alias::Named("Negotiation/Review")),
@@ -804,7 +815,11 @@ impl<'a> Importer<'a> {
 
     /// The record a link names: by external id first, then by exact name, in the first of
     /// `tables` that has it, among rows the importer may read.
-    async fn find_link(&mut self, tables: &[Table], r: &RecordRef) -> Result<Option<(Table, Uuid)>> {
+    async fn find_link(
+        &mut self,
+        tables: &[Table],
+        r: &RecordRef,
+    ) -> Result<Option<(Table, Uuid)>> {
         if let Some(external_id) = r.external_id.as_deref() {
             for &table in tables {
                 if let Some(f) = self.by_external_id(table, external_id).await?
@@ -875,10 +890,11 @@ impl<'a> Importer<'a> {
     ) -> Option<Uuid> {
         let found = found?;
         if !self.scope.may_write(found.owner_id) {
-            let msg = format!(
-                "you may not change this {}: it belongs to someone outside your reporting line",
-                table.noun()
-            );
+            let whose = match found.owner_id {
+                Some(_) => "it belongs to someone outside your reporting line",
+                None => "it is in the shared pool; claim it first",
+            };
+            let msg = format!("you may not change this {}: {whose}", table.noun());
             self.problem(row, "external_id", codes::NOT_ALLOWED, value, msg);
         }
         Some(found.id)
@@ -1230,7 +1246,12 @@ impl<'a> Importer<'a> {
             .then(|| close_date.map(midnight).or(stored).unwrap_or(self.at))
     }
 
-    async fn insert_deal(&mut self, r: &DealRow, stage: Option<Stage>, l: &DealLinks) -> Result<()> {
+    async fn insert_deal(
+        &mut self,
+        r: &DealRow,
+        stage: Option<Stage>,
+        l: &DealLinks,
+    ) -> Result<()> {
         let Some(stage) = stage.or_else(|| self.stages.first().cloned()) else {
             let msg = "the database has no default pipeline to import deals into".to_owned();
             self.problem(r.row, "stage", codes::UNKNOWN_STAGE, "", msg);
@@ -1373,10 +1394,9 @@ impl<'a> Importer<'a> {
             return Ok(());
         }
         // When it happens: its own time, else its due date in the morning, else now.
-        let at = r
-            .at
-            .map(utc)
-            .or(r.due.map(|d| midnight(d) + chrono::TimeDelta::hours(9)));
+        let at =
+            r.at.map(utc)
+                .or(r.due.map(|d| midnight(d) + chrono::TimeDelta::hours(9)));
         match existing {
             Some(id) => self.update_activity(id, &r, at, owner, &links).await?,
             None => {
@@ -1417,7 +1437,12 @@ impl<'a> Importer<'a> {
     }
 
     /// When a done activity was done: as stored, else when it happened (not in the future).
-    fn done_at(&self, done: Option<bool>, at: DateTime<Utc>, stored: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    fn done_at(
+        &self,
+        done: Option<bool>,
+        at: DateTime<Utc>,
+        stored: Option<DateTime<Utc>>,
+    ) -> Option<DateTime<Utc>> {
         match done {
             Some(true) => Some(stored.unwrap_or(at.min(self.at))),
             Some(false) => None,
@@ -1930,7 +1955,8 @@ impl Db {
                     external(e.and_then(|e| e.external_id.clone()), a.id),
                     ExportValue::Text(a.name),
                     ExportValue::text(a.industry),
-                    a.size.map_or(ExportValue::Empty, |n| ExportValue::Integer(n.into())),
+                    a.size
+                        .map_or(ExportValue::Empty, |n| ExportValue::Integer(n.into())),
                     ExportValue::text(a.region),
                     ExportValue::text(Some(a.tags).filter(|t| !t.is_empty())),
                     linked(e.and_then(|e| e.parent_external_id.clone()), a.parent_id),
@@ -1974,7 +2000,8 @@ impl Db {
                     ExportValue::Money(d.amount_minor),
                     ExportValue::Text(d.currency),
                     ExportValue::Text(d.stage_name),
-                    d.expected_close.map_or(ExportValue::Empty, ExportValue::Date),
+                    d.expected_close
+                        .map_or(ExportValue::Empty, ExportValue::Date),
                     ExportValue::Date(d.created_at.date_naive()),
                     ExportValue::text(e.and_then(|e| e.owner_email.clone())),
                     ExportValue::Text(d.owner_name),
@@ -2111,7 +2138,10 @@ impl Db {
                 after,
             )
             .await?;
-        let rows = activities.into_iter().map(ActivityExport::into_row).collect();
+        let rows = activities
+            .into_iter()
+            .map(ActivityExport::into_row)
+            .collect();
         Ok(ExportPage { rows, next })
     }
 }
@@ -2130,7 +2160,13 @@ macro_rules! has_id {
     };
 }
 
-has_id!(AccountExtra, DealExtra, ContactExport, LeadExport, ActivityExport);
+has_id!(
+    AccountExtra,
+    DealExtra,
+    ContactExport,
+    LeadExport,
+    ActivityExport
+);
 
 #[derive(sqlx::FromRow)]
 struct AccountExtra {
@@ -2213,16 +2249,25 @@ impl ActivityExport {
     fn related(&self) -> (ExportValue, ExportValue) {
         let candidates = [
             (self.deal_id, &self.deal_external_id, &self.deal_name),
-            (self.account_id, &self.account_external_id, &self.account_name),
-            (self.contact_id, &self.contact_external_id, &self.contact_name),
+            (
+                self.account_id,
+                &self.account_external_id,
+                &self.account_name,
+            ),
+            (
+                self.contact_id,
+                &self.contact_external_id,
+                &self.contact_name,
+            ),
             (self.lead_id, &self.lead_external_id, &self.lead_name),
         ];
         candidates
             .into_iter()
             .find(|(id, _, _)| id.is_some())
-            .map_or((ExportValue::Empty, ExportValue::Empty), |(id, ext, name)| {
-                (linked(ext.clone(), id), ExportValue::text(name.clone()))
-            })
+            .map_or(
+                (ExportValue::Empty, ExportValue::Empty),
+                |(id, ext, name)| (linked(ext.clone(), id), ExportValue::text(name.clone())),
+            )
     }
 
     fn into_row(self) -> Vec<ExportValue> {

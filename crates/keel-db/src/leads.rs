@@ -100,7 +100,8 @@ impl Db {
             " AND $5 IS NULL"
         });
         if q.pool {
-            sql.push_str(" AND l.owner_id IS NULL");
+            // The pool offers only leads still worth working.
+            sql.push_str(" AND l.owner_id IS NULL AND l.status NOT IN ('converted', 'lost')");
         }
         sql.push_str(if q.after.is_some() {
             " AND l.id < $6"
@@ -200,6 +201,13 @@ impl Db {
                 .await
                 .map_err(|_| DbError::Conflict("unknown_account"))?;
         }
+        if conv
+            .deal
+            .as_ref()
+            .is_some_and(|d| !(0..=crate::deals::MAX_AMOUNT_MINOR).contains(&d.amount_minor))
+        {
+            return Err(DbError::Conflict("invalid_amount"));
+        }
         let stage = match &conv.deal {
             Some(d) => Some(
                 self.stages()
@@ -283,19 +291,47 @@ impl Db {
                 .await?;
             });
         }
-        with_tx!(&mut tx, c => {
+        // Guarded: of two conversions racing, exactly one changes the row; the other rolls
+        // back everything it made.
+        let changed = with_tx!(&mut tx, c => {
             sqlx::query(
                 "UPDATE leads SET status = 'converted', converted_at = $2, converted_account_id = $3, \
-                 converted_contact_id = $4, converted_deal_id = $5, updated_at = $2 WHERE id = $1",
+                 converted_contact_id = $4, converted_deal_id = $5, updated_at = $2 \
+                 WHERE id = $1 AND status <> 'converted' AND owner_id = $6",
             )
             .bind(id)
             .bind(at)
             .bind(account_id)
             .bind(contact_id)
             .bind(deal_id)
+            .bind(owner)
             .execute(c)
-            .await?;
+            .await?
+            .rows_affected()
         });
+        if changed != 1 {
+            return Err(DbError::Conflict("lead_converted"));
+        }
+        let made = [
+            (
+                "account",
+                conv.existing_account.is_none().then_some(account_id),
+            ),
+            ("contact", Some(contact_id)),
+            ("deal", deal_id),
+        ];
+        for (entity, made_id) in made {
+            if let Some(made_id) = made_id {
+                let entry = audit::Entry {
+                    actor: Some(actor.id),
+                    action: "create",
+                    entity,
+                    entity_id: Some(made_id),
+                    summary: format!("from lead {}", lead.name),
+                };
+                audit::record(&mut tx, entry, at).await?;
+            }
+        }
         let entry = audit::Entry {
             actor: Some(actor.id),
             action: "convert",

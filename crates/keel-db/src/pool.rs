@@ -126,8 +126,19 @@ impl Db {
             .await?
         });
         let row = row.ok_or(DbError::NotFound)?;
-        if row.owner_id.is_some() {
-            return Err(DbError::Conflict("pool_not_in_pool"));
+        if let Some(owner) = row.owner_id {
+            // Someone else's record: say so only to those who may see it.
+            let module = match kind {
+                PoolKind::Leads => crate::crm::Module::Leads,
+                PoolKind::Accounts => crate::crm::Module::Accounts,
+            };
+            let visible =
+                self.reads_all(actor, module).await? || self.in_line(actor.id, owner).await?;
+            return Err(if visible {
+                DbError::Conflict("pool_not_in_pool")
+            } else {
+                DbError::NotFound
+            });
         }
         let day_start = at
             .date_naive()
@@ -148,7 +159,7 @@ impl Db {
             return Err(DbError::Conflict("pool_claims_per_day"));
         }
         let held: i64 = with_tx!(&mut tx, c => {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE owner_id = $1")))
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE owner_id = $1{}", workable(kind))))
                 .bind(actor.id)
                 .fetch_one(c)
                 .await?
@@ -179,7 +190,7 @@ impl Db {
             action: "claim",
             entity: kind.entity(),
             entity_id: Some(id),
-            summary: String::new(),
+            summary: format!("claimed from the {} pool", kind.as_str()),
         };
         audit::record(&mut tx, entry, at).await?;
         tx.commit().await
@@ -254,7 +265,7 @@ impl Db {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT id, owner_id FROM {table} WHERE owner_id IS NOT NULL \
                  AND (last_activity_at IS NULL OR last_activity_at < $1) \
-                 AND COALESCE(owned_since, created_at) < $1"
+                 AND COALESCE(owned_since, created_at) < $1{}", workable(kind)
             )))
             .bind(cutoff)
             .fetch_all(c)
@@ -264,6 +275,14 @@ impl Db {
             release_in(&mut tx, kind, s.id, s.owner_id, at).await?;
             let reason = format!("no follow-up for {} days", rules.return_after_days);
             pool_event(&mut tx, kind, s.id, None, "auto_return", Some(&reason), at).await?;
+            let entry = audit::Entry {
+                actor: None,
+                action: "auto_return",
+                entity: kind.entity(),
+                entity_id: Some(s.id),
+                summary: reason,
+            };
+            audit::record(&mut tx, entry, at).await?;
         }
         tx.commit().await?;
         Ok(stale.len() as u64)
@@ -281,6 +300,16 @@ async fn lock_pool(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
+/// Only converted or lost leads are done with; they neither count as held nor go back.
+fn workable(kind: PoolKind) -> &'static str {
+    match kind {
+        PoolKind::Leads => " AND status NOT IN ('converted', 'lost')",
+        PoolKind::Accounts => "",
+    }
+}
+
+/// Puts a record back, provided `owner` still owns it (a stale request must not release a
+/// record someone has claimed since).
 async fn release_in(
     tx: &mut Tx,
     kind: PoolKind,
@@ -289,17 +318,21 @@ async fn release_in(
     at: DateTime<Utc>,
 ) -> Result<()> {
     let table = kind.as_str();
-    with_tx!(tx, c => {
+    let changed = with_tx!(tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE {table} SET owner_id = NULL, owned_since = NULL, previous_owner_id = $2, released_at = $3, \
-             updated_at = $3 WHERE id = $1"
+             updated_at = $3 WHERE id = $1 AND owner_id = $2"
         )))
         .bind(id)
         .bind(owner)
         .bind(at)
         .execute(c)
-        .await?;
+        .await?
+        .rows_affected()
     });
+    if changed != 1 {
+        return Err(DbError::Conflict("pool_not_yours"));
+    }
     Ok(())
 }
 

@@ -44,6 +44,15 @@ impl Db {
         let acc = self.account(actor, account).await?;
         let owner = acc.owner_id.ok_or(DbError::Forbidden)?;
         self.check_writable(actor, Some(owner)).await?;
+        if let Some(d) = r.deal_id {
+            let deal = self
+                .deal(actor, d)
+                .await
+                .map_err(|_| DbError::Conflict("unknown_deal"))?;
+            if deal.account_id != Some(account) {
+                return Err(DbError::Conflict("unknown_deal"));
+            }
+        }
         let id = new_id();
         let at = now();
         let mut tx = self.begin_write().await?;
@@ -79,11 +88,15 @@ impl Db {
     /// The account's CSAT average and NPS, from every response (the account must be visible).
     pub async fn satisfaction_of(&self, actor: &Actor, account: Uuid) -> Result<Summary> {
         self.account(actor, account).await?;
+        let all = self
+            .reads_all(actor, crate::crm::Module::Satisfaction)
+            .await?;
+        let sql = format!(
+            "SELECT s.kind, s.score FROM satisfaction s WHERE {} AND s.account_id = $3",
+            crate::crm::readable("s", 1, 2)
+        );
         let scores: Vec<(String, i32)> = with_pool!(self, p => {
-            sqlx::query_as("SELECT kind, score FROM satisfaction WHERE account_id = $1")
-                .bind(account)
-                .fetch_all(p)
-                .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(actor.id).bind(all).bind(account).fetch_all(p).await?
         });
         Ok(summarise(&scores))
     }

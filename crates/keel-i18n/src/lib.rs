@@ -139,6 +139,7 @@ mod tests {
                         ("minutes", "5"),
                         ("count", "3"),
                         ("claims", "1"),
+                        ("value", "4.5"),
                         ("held", "2"),
                         ("days", "3"),
                         ("cooldown", "4"),

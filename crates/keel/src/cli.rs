@@ -116,6 +116,108 @@ pub enum Command {
     /// Personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Import CRM records from a Zoho, Salesforce or HubSpot export, or any CSV or XLSX file.
+    /// All or nothing: a file with any problem writes nothing, and every problem is listed by
+    /// row and column. Re-importing a file updates the rows it created (by their ids in the
+    /// file) instead of adding them again.
+    Import(ImportArgs),
+    /// Export the records a person may see to CSV (UTF-8 with a BOM, for Excel) or XLSX, with
+    /// column names that `keel import --source csv` reads back.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The system the file comes from. `csv` and `xlsx` both mean keel's own field names
+    /// (as `keel export` writes them) or common Chinese headers; the file format is detected
+    /// either way.
+    #[arg(long, value_enum)]
+    pub source: ImportSource,
+    /// What each row of the file is.
+    #[arg(long, value_enum)]
+    pub entity: ImportEntity,
+    /// The CSV or XLSX file (UTF-8 or GBK/GB18030 text; the first sheet of a workbook).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Check the whole file and list every problem, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Read the column headed SRC as FIELD, e.g. --map "Region Owner=owner.email";
+    /// FIELD `-` ignores the column. Repeat for several columns.
+    #[arg(long = "map", value_name = "SRC=FIELD", value_parser = parse_pair)]
+    pub map: Vec<(String, String)>,
+    /// Read the deal stage NAME as our stage STAGE, e.g. --stage-map "Verbal=Negotiation/Review".
+    /// Repeat for several stages.
+    #[arg(long = "stage-map", value_name = "NAME=STAGE", value_parser = parse_pair)]
+    pub stage_map: Vec<(String, String)>,
+    /// Add owners (and managers) that no person matches as deactivated members without a
+    /// password, instead of reporting them as problems.
+    #[arg(long)]
+    pub create_missing_owners: bool,
+    /// Import as this person: named in the audit log, owner of rows that name no owner, and
+    /// limited to what they may change in keel. Default: the first active administrator.
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub as_email: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Which records to export.
+    #[arg(long, value_enum)]
+    pub entity: ExportEntity,
+    /// The file format.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Where to write; must not exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+    /// Export what this person may see. Default: the first active administrator (everything).
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub as_email: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ImportSource {
+    Zoho,
+    Salesforce,
+    Hubspot,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ImportEntity {
+    Accounts,
+    Contacts,
+    Leads,
+    Deals,
+    Activities,
+    People,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ExportEntity {
+    Accounts,
+    Contacts,
+    Leads,
+    Deals,
+    Activities,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+/// `A=B` as `(A, B)`, split at the last `=` (a header may contain one, a field never does).
+fn parse_pair(text: &str) -> Result<(String, String), String> {
+    match text.rsplit_once('=') {
+        Some((from, to)) if !from.trim().is_empty() => {
+            Ok((from.trim().to_owned(), to.trim().to_owned()))
+        }
+        _ => Err(format!("expected NAME=VALUE, got \"{text}\"")),
+    }
 }
 
 #[derive(Subcommand)]

@@ -466,6 +466,9 @@ pub async fn update(
             .await;
         }
     };
+    // The form does not edit the parent (imports set it): keep it.
+    let mut input = input;
+    input.parent_id = state.db.account(&me.actor(), id).await?.parent_id;
     match state.db.update_account(&me.actor(), id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/accounts/{id}?saved=1")).into_response()),
         Err(DbError::Conflict(code)) => {

@@ -586,15 +586,10 @@ async fn create_activity(
         .log_activity(&me.actor(), &input)
         .await
         .map_err(|e| storage(&me, e))?;
-    let rows = state
-        .db
-        .activities(&me.actor(), About::Owner(me.user.person_id), 500)
-        .await?;
-    let a = rows
-        .into_iter()
-        .find(|a| a.id == id)
-        .ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(a.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.db.activity(&me.actor(), id).await?.into()),
+    ))
 }
 
 /// Pool rule breaks are 409 with the rule's code; other rule breaks are field errors.
@@ -781,7 +776,7 @@ async fn convert_lead(
     let deal = match (b.deal_name, b.stage_id) {
         (Some(name), Some(stage)) => Some(DealInput {
             name,
-            amount_minor: b.amount_minor.unwrap_or(0).max(0),
+            amount_minor: b.amount_minor.unwrap_or(0),
             currency: "CNY".into(),
             stage_id: stage,
             owner_id: me.user.person_id,

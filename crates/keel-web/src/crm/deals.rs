@@ -157,11 +157,6 @@ pub async fn board(
     let line = state.db.reporting_line(me.user.person_id).await?;
     let mut views = Vec::new();
     for col in columns {
-        let currency = col
-            .deals
-            .first()
-            .map(|d| d.currency.clone())
-            .unwrap_or_else(|| "CNY".into());
         let hidden = col.count - col.deals.len() as i64;
         views.push(BoardColumnView {
             id: col.stage.id.to_string(),
@@ -169,8 +164,9 @@ pub async fn board(
             probability: col.stage.probability,
             category: col.stage.category.clone(),
             count: l.number(col.count),
-            amount: money(l, col.amount_minor, &currency),
-            weighted: money(l, col.weighted_minor, &currency),
+            // One figure per currency; amounts in different currencies are never added.
+            amount: join_money(l, col.totals.iter().map(|t| (t.1, t.0.as_str()))),
+            weighted: join_money(l, col.totals.iter().map(|t| (t.2, t.0.as_str()))),
             deals: col
                 .deals
                 .iter()
@@ -248,9 +244,12 @@ pub async fn show(
         history: history
             .into_iter()
             .map(|h| {
-                let what = match h.from_stage {
-                    Some(from) => format!("{from} → {}", h.to_stage),
-                    None => h.to_stage,
+                let to = stage_label(l, &h.to_stage, &h.to_stage_en);
+                let what = match (h.from_stage, h.from_stage_en) {
+                    (Some(from), Some(from_en)) => {
+                        format!("{} → {to}", stage_label(l, &from, &from_en))
+                    }
+                    _ => to,
                 };
                 (l.datetime(h.at), what, h.changed_by.unwrap_or_default())
             })
@@ -508,7 +507,9 @@ pub async fn create(
     match state.db.create_deal(&me.actor(), &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/deals/{id}?saved=1")).into_response()),
         Err(DbError::Conflict(code)) => {
-            let field = if code == "unknown_account" {
+            let field = if code == "invalid_amount" {
+                "amount"
+            } else if code == "unknown_account" {
                 "account_id"
             } else {
                 "stage_id"
@@ -517,5 +518,17 @@ pub async fn create(
             render_form(&state, &me, &f, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// `¥1,000.00 + US$20.00`, or the zero amount when there is nothing.
+fn join_money<'a>(l: Locale, amounts: impl Iterator<Item = (i64, &'a str)>) -> String {
+    let parts: Vec<String> = amounts
+        .map(|(minor, currency)| money(l, minor, currency))
+        .collect();
+    if parts.is_empty() {
+        money(l, 0, "CNY")
+    } else {
+        parts.join(" + ")
     }
 }

@@ -185,7 +185,12 @@ db_test!(
             let input = DealInput {
                 name: format!("D{i}"),
                 amount_minor: (i as i64 * 7919 % 100_000) * 101 + 5,
-                currency: "CNY".into(),
+                // Every seventh deal in dollars: totals must never mix currencies.
+                currency: if i % 7 == 3 {
+                    "USD".into()
+                } else {
+                    "CNY".into()
+                },
                 stage_id: stage.id,
                 owner_id: owners[i as usize % 2],
                 ..Default::default()
@@ -196,10 +201,11 @@ db_test!(
         struct Raw {
             stage_id: Uuid,
             amount_minor: i64,
+            currency: String,
             owner_id: Uuid,
         }
         let raw: Vec<Raw> = keel_db::with_pool!(&t.db, p => sqlx::query_as::<_, Raw>(
-            "SELECT stage_id, amount_minor, owner_id FROM deals").fetch_all(p).await.unwrap());
+            "SELECT stage_id, amount_minor, currency, owner_id FROM deals").fetch_all(p).await.unwrap());
         let pipeline = stages[0].pipeline_id;
         let rep = Actor {
             id: f.member,
@@ -215,15 +221,21 @@ db_test!(
                     .iter()
                     .filter(|r| r.stage_id == col.stage.id && only.is_none_or(|o| r.owner_id == o))
                     .collect();
-                let amount: i64 = rows.iter().map(|r| r.amount_minor).sum();
-                let weighted = (amount as i128 * col.stage.probability as i128 + 50) / 100;
                 assert_eq!(col.count, rows.len() as i64, "{}", col.stage.name_en);
-                assert_eq!(col.amount_minor, amount, "{}", col.stage.name_en);
-                assert_eq!(
-                    col.weighted_minor as i128, weighted,
-                    "{}",
-                    col.stage.name_en
-                );
+                let mut expected: Vec<(String, i64, i64)> = Vec::new();
+                for currency in ["CNY", "USD"] {
+                    let amount: i64 = rows
+                        .iter()
+                        .filter(|r| r.currency == currency)
+                        .map(|r| r.amount_minor)
+                        .sum();
+                    if rows.iter().any(|r| r.currency == currency) {
+                        // Half up: the weight of 12.5 fen is 13 fen.
+                        let weighted = (amount as i128 * col.stage.probability as i128 + 50) / 100;
+                        expected.push((currency.to_owned(), amount, weighted as i64));
+                    }
+                }
+                assert_eq!(col.totals, expected, "{}", col.stage.name_en);
                 assert!(col.deals.len() <= 5);
             }
         }
@@ -452,10 +464,11 @@ db_test!(
             "pool_claims_per_day"
         );
         // Someone else's claim is not in the pool any more.
-        assert_eq!(
-            code(t.db.claim(&peer, PoolKind::Leads, leads[0]).await),
-            "pool_not_in_pool"
-        );
+        // A peer cannot even tell that the rep holds it.
+        assert!(matches!(
+            t.db.claim(&peer, PoolKind::Leads, leads[0]).await,
+            Err(keel_db::DbError::NotFound)
+        ));
         // Returning needs a reason, and the cool-down keeps the previous owner away.
         assert_eq!(
             code(t.db.release(&rep, PoolKind::Leads, leads[0], "  ").await),
@@ -714,5 +727,162 @@ db_test!(
             "SELECT COUNT(*) FROM deals d WHERE d.stage_id <> (SELECT h.to_stage_id FROM deal_stage_history h \
              WHERE h.deal_id = d.id ORDER BY h.at DESC LIMIT 1)").fetch_one(p).await.unwrap());
         assert_eq!(bad, 0);
+    }
+);
+
+db_test!(
+    async fn racing_and_sideways_writes_are_refused(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let rep = Actor {
+            id: f.member,
+            role: Role::Member,
+            is_hr: false,
+        };
+        let peer = Actor {
+            id: f.other_rep,
+            role: Role::Member,
+            is_hr: false,
+        };
+        // Two conversions of one lead at once: one wins, the other leaves nothing behind.
+        let input = LeadInput {
+            name: "双击".into(),
+            status: "new".into(),
+            owner_id: Some(f.member),
+            ..Default::default()
+        };
+        let lead = t.db.create_lead(&rep, &input).await.unwrap();
+        let conv = keel_db::leads::Conversion {
+            account_name: "Double Co".into(),
+            existing_account: None,
+            deal: None,
+        };
+        let (a, b) = tokio::join!(
+            t.db.convert_lead(&rep, lead, &conv),
+            t.db.convert_lead(&rep, lead, &conv)
+        );
+        assert_eq!(
+            [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+            1,
+            "{a:?} {b:?}"
+        );
+        let made: i64 = keel_db::with_pool!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE name = 'Double Co'")
+            .fetch_one(p).await.unwrap());
+        assert_eq!(made, 1);
+        // A converted lead is done: it neither goes back to the pool nor counts as held.
+        keel_db::with_pool!(&t.db, p => sqlx::query("UPDATE leads SET owned_since = $1, created_at = $1 WHERE id = $2")
+            .bind(keel_domain::time::now() - chrono::TimeDelta::days(90)).bind(lead).execute(p).await.map(|_| ()).unwrap());
+        t.db.return_stale(PoolKind::Leads).await.unwrap();
+        assert_eq!(
+            t.db.lead(&rep, lead).await.unwrap().owner_id,
+            Some(f.member)
+        );
+        // Claiming someone else's record that you cannot see looks like a missing one.
+        assert!(matches!(
+            t.db.claim(&rep, PoolKind::Leads, f.other_lead).await,
+            Err(keel_db::DbError::NotFound)
+        ));
+        // Public-read lets a rep read a peer's account, not attach deals or follow-ups to it.
+        keel_db::with_pool!(&t.db, p => sqlx::query("UPDATE module_settings SET visibility = 'public_read' WHERE module = 'accounts'")
+            .execute(p).await.map(|_| ()).unwrap());
+        let deal = DealInput {
+            name: "Sideways".into(),
+            amount_minor: 1,
+            currency: "CNY".into(),
+            stage_id: f.first_stage,
+            owner_id: f.member,
+            account_id: Some(f.other_account),
+            ..Default::default()
+        };
+        assert!(matches!(
+            t.db.create_deal(&rep, &deal).await,
+            Err(keel_db::DbError::Forbidden)
+        ));
+        // ... and contacts stay private while their module is.
+        let admin_contact = keel_db::contacts::ContactInput {
+            name: "电话保密".into(),
+            phone: Some("13800000000".into()),
+            ..Default::default()
+        };
+        t.db.add_contact(&f.admin, f.other_account, &admin_contact)
+            .await
+            .unwrap();
+        assert!(
+            t.db.contacts_of(&rep, f.other_account)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            t.db.contacts_of(&peer, f.other_account)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        // A backdated call does not move the last follow-up backwards; a future one never counts.
+        let now = keel_domain::time::now();
+        let call = |at| ActivityInput {
+            kind: "call".into(),
+            subject: "c".into(),
+            owner_id: f.member,
+            at,
+            account_id: Some(f.own_account),
+            ..Default::default()
+        };
+        t.db.log_activity(&rep, &call(now)).await.unwrap();
+        t.db.log_activity(&rep, &call(now - chrono::TimeDelta::days(70)))
+            .await
+            .unwrap();
+        assert_eq!(
+            t.db.account(&rep, f.own_account)
+                .await
+                .unwrap()
+                .last_activity_at,
+            Some(now)
+        );
+        t.db.log_activity(&rep, &call(now + chrono::TimeDelta::days(300)))
+            .await
+            .unwrap();
+        assert!(
+            t.db.account(&rep, f.own_account)
+                .await
+                .unwrap()
+                .last_activity_at
+                .unwrap()
+                <= keel_domain::time::now()
+        );
+        // Two moves from the same stage at once: one is refused, the history stays a chain.
+        let d =
+            t.db.create_deal(
+                &rep,
+                &DealInput {
+                    name: "Race".into(),
+                    amount_minor: 5,
+                    currency: "CNY".into(),
+                    stage_id: f.first_stage,
+                    owner_id: f.member,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let stages = t.db.stages().await.unwrap();
+        let (x, y) = tokio::join!(
+            t.db.move_deal(&rep, d, stages[1].id, None),
+            t.db.move_deal(&f.admin, d, stages[2].id, None)
+        );
+        assert!(
+            x.is_ok() != y.is_ok() || (x.is_ok() && y.is_ok()),
+            "{x:?} {y:?}"
+        );
+        let history = t.db.stage_history(&rep, d).await.unwrap();
+        for w in history.windows(2) {
+            assert_eq!(
+                w[0].to_stage,
+                w[1].from_stage.clone().unwrap(),
+                "history is one chain"
+            );
+        }
     }
 );

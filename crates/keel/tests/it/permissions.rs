@@ -55,6 +55,10 @@ async fn outcome(res: reqwest::Response) -> (Expect, u16) {
         .and_then(|l| l.to_str().ok())
         .unwrap_or("")
         .to_owned();
+    // Pages that refuse by redirecting back with a reason are refusals too.
+    if location.contains("error=") {
+        return (Refused, status);
+    }
     let e = match status {
         401 => Login,
         303 | 302 | 307 if location.starts_with("/login") => Login,
@@ -314,7 +318,7 @@ db_test!(
                 Method::POST,
                 format!("/pool/accounts/{other_acc}/return"),
                 Body::Form(vec![("reason", "x".into())]),
-                [Login, Hidden, Hidden, Allowed, Allowed],
+                [Login, Hidden, Hidden, Allowed, Refused],
             ),
             case(Method::GET, "/admin/crm", Body::None, admin_only),
             case(
