@@ -358,3 +358,4 @@ error-deal_moved = Someone moved this deal at the same time. Reload and try agai
 audit-action-auto_return = Returned automatically
 audit-action-import = Imported
 entity-crm_history = CRM history
+action-export-csv = Export CSV

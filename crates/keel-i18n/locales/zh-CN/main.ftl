@@ -358,3 +358,4 @@ error-deal_moved = 他人同时推进了该商机，请刷新后重试。
 audit-action-auto_return = 自动退回公海
 audit-action-import = 导入
 entity-crm_history = 客户管理历史数据
+action-export-csv = 导出 CSV

@@ -5,6 +5,7 @@ mod accounts;
 mod activities;
 pub mod api;
 mod deals;
+mod export;
 mod leads;
 mod pool;
 
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/activities", post(activities::create))
         .route("/activities/{id}/complete", post(activities::complete))
         .route("/today", get(activities::today))
+        .route("/export/{file}", get(export::csv))
 }
 
 /// Money as the person's language writes it.

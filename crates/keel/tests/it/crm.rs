@@ -886,3 +886,62 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    async fn the_export_button_gives_excel_ready_csv_of_visible_rows(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let _f = Fixture::new(&t.db, &demo).await;
+        let s = TestServer::start(&t).await;
+        let rep = signed_in(&s, &demo.member).await;
+        let res = rep.get(s.url("/export/accounts.csv")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(
+            res.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("attachment")
+        );
+        let bytes = res.bytes().await.unwrap();
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "a BOM so that Excel reads UTF-8"
+        );
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(text.contains("周杰的客户 Zhou's Co"), "{text}");
+        assert!(
+            !text.contains("陈晨的客户"),
+            "another rep's account leaked: {text}"
+        );
+        assert_eq!(text.lines().count(), 2, "header and the rep's one account");
+        let manager = signed_in(&s, &demo.director).await;
+        let text = manager
+            .get(s.url("/export/deals.csv"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            text.contains("陈晨的商机") && text.contains("500000.00"),
+            "{text}"
+        );
+        assert_eq!(
+            rep.get(s.url("/export/people.csv"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        assert_eq!(
+            crate::harness::client()
+                .get(s.url("/export/deals.csv"))
+                .send()
+                .await
+                .unwrap()
+                .headers()["location"],
+            "/login"
+        );
+    }
+);

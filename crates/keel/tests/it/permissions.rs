@@ -234,6 +234,13 @@ db_test!(
                 [Login, Hidden, Hidden, Allowed, Allowed],
             ),
             case(Method::GET, "/deals", Body::None, all),
+            case(Method::GET, "/export/deals.csv", Body::None, all),
+            case(
+                Method::GET,
+                "/export/secrets.csv",
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
             case(Method::GET, "/deals/board", Body::None, all),
             case(Method::GET, "/deals/new", Body::None, all),
             case(
