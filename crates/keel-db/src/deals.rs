@@ -470,3 +470,119 @@ impl Db {
         }))
     }
 }
+
+/// The editable parts of a stage; its category (open, won, lost) never changes, so closed
+/// deals stay closed.
+#[derive(Debug, Clone)]
+pub struct StageInput {
+    pub name: String,
+    pub name_en: String,
+    pub probability: u8,
+}
+
+impl Db {
+    /// Renames a stage or changes its probability (admins; the caller checks the permission).
+    pub async fn update_stage(&self, actor: Uuid, id: Uuid, input: &StageInput) -> Result<()> {
+        let before = self.stage(id).await.map_err(|_| DbError::NotFound)?;
+        if input.probability > 100
+            || input.name.trim().is_empty()
+            || input.name_en.trim().is_empty()
+        {
+            return Err(DbError::Conflict("invalid_stage"));
+        }
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE stages SET name = $2, name_en = $3, probability = $4 WHERE id = $1")
+                .bind(id)
+                .bind(input.name.trim())
+                .bind(input.name_en.trim())
+                .bind(i32::from(input.probability))
+                .execute(c)
+                .await
+                .map_err(|e| match crate::error::unique_violation(&e) {
+                    Some(_) => DbError::Conflict("name_taken"),
+                    None => DbError::Sqlx(e),
+                })?;
+        });
+        let entry = audit::Entry {
+            actor: Some(actor),
+            action: "update",
+            entity: "stage",
+            entity_id: Some(id),
+            summary: format!(
+                "{} / {} {}% -> {} / {} {}%",
+                before.name,
+                before.name_en,
+                before.probability,
+                input.name,
+                input.name_en,
+                input.probability
+            ),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await
+    }
+
+    /// Adds an open stage to a pipeline, after its other open stages.
+    pub async fn add_stage(&self, actor: Uuid, pipeline: Uuid, input: &StageInput) -> Result<Uuid> {
+        if input.probability > 100
+            || input.name.trim().is_empty()
+            || input.name_en.trim().is_empty()
+        {
+            return Err(DbError::Conflict("invalid_stage"));
+        }
+        let stages: Vec<Stage> = self
+            .stages()
+            .await?
+            .into_iter()
+            .filter(|s| s.pipeline_id == pipeline)
+            .collect();
+        if stages.is_empty() {
+            return Err(DbError::NotFound);
+        }
+        // New open stages go before the won and lost ones, which move down one place.
+        let position = stages
+            .iter()
+            .filter(|s| s.category == "open")
+            .map(|s| s.position + 1)
+            .max()
+            .unwrap_or(0);
+        let id = new_id();
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE stages SET position = position + 1 WHERE pipeline_id = $1 AND position >= $2")
+                .bind(pipeline)
+                .bind(position)
+                .execute(&mut *c)
+                .await?;
+            sqlx::query(
+                "INSERT INTO stages (id, pipeline_id, name, name_en, probability, category, position) \
+                 VALUES ($1, $2, $3, $4, $5, 'open', $6)",
+            )
+            .bind(id)
+            .bind(pipeline)
+            .bind(input.name.trim())
+            .bind(input.name_en.trim())
+            .bind(i32::from(input.probability))
+            .bind(position)
+            .execute(&mut *c)
+            .await
+            .map_err(|e| match crate::error::unique_violation(&e) {
+                Some(_) => DbError::Conflict("name_taken"),
+                None => DbError::Sqlx(e),
+            })?;
+        });
+        let entry = audit::Entry {
+            actor: Some(actor),
+            action: "create",
+            entity: "stage",
+            entity_id: Some(id),
+            summary: format!("{} / {} {}%", input.name, input.name_en, input.probability),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}

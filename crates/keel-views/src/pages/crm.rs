@@ -260,9 +260,20 @@ pub struct PoolKindForm {
 #[template(path = "crm/pool_rules.html")]
 pub struct CrmSettingsPage {
     pub chrome: Chrome,
+    /// The default pipeline's id and stages, in board order.
+    pub pipeline_id: String,
+    pub stages: Vec<StageRow>,
     pub kinds: Vec<PoolKindForm>,
     /// value = module, label, selected = public read
     pub modules: Vec<Choice>,
     pub notice: Option<String>,
     pub error: Option<String>,
+}
+
+pub struct StageRow {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+    pub probability: i32,
+    pub category: String,
 }

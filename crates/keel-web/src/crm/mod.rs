@@ -40,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/crm", get(pool::settings))
         .route("/admin/crm/pool/{kind}", post(pool::save_rules))
         .route("/admin/crm/visibility", post(pool::save_visibility))
+        .route("/admin/crm/stages/{id}", post(pool::save_stage))
+        .route("/admin/crm/pipelines/{id}/stages", post(pool::add_stage))
         .route("/deals", get(deals::list).post(deals::create))
         .route("/deals/new", get(deals::new_form))
         .route("/deals/board", get(deals::board))

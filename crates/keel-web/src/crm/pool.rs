@@ -10,10 +10,11 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;
 use keel_db::crm::Module;
+use keel_db::deals::StageInput;
 use keel_db::pool::{PoolKind, PoolRules, RULES};
 use keel_domain::roles::Action;
 use keel_i18n::Locale;
-use keel_views::{Choice, CrmSettingsPage, PoolKindForm};
+use keel_views::{Choice, CrmSettingsPage, PoolKindForm, StageRow};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -115,6 +116,7 @@ async fn render_settings(
     state: &AppState,
     me: &Me,
     notice: Option<String>,
+    error: Option<String>,
 ) -> Result<Html<String>, AppError> {
     let l = me.l();
     let mut kinds = Vec::new();
@@ -151,11 +153,33 @@ async fn render_settings(
             selected: state.db.module_public(m).await?,
         });
     }
+    let pipelines = state.db.pipelines().await?;
+    let pipeline = pipelines
+        .iter()
+        .find(|p| p.is_default)
+        .or(pipelines.first())
+        .map(|p| p.id);
+    let stages = state
+        .db
+        .stages()
+        .await?
+        .into_iter()
+        .filter(|s| Some(s.pipeline_id) == pipeline)
+        .map(|s| StageRow {
+            id: s.id.to_string(),
+            category: l.t(&format!("stage-category-{}", s.category)),
+            name: s.name,
+            name_en: s.name_en,
+            probability: s.probability,
+        })
+        .collect();
     let page = CrmSettingsPage {
+        pipeline_id: pipeline.map(|p| p.to_string()).unwrap_or_default(),
+        stages,
         kinds,
         modules,
         notice,
-        error: None,
+        error,
         chrome: me.ctx.chrome(),
     };
     Ok(Html(page.render()?))
@@ -163,7 +187,7 @@ async fn render_settings(
 
 pub async fn settings(State(state): State<AppState>, me: Me) -> Result<Html<String>, AppError> {
     me.require(Action::ManageTeams)?;
-    render_settings(&state, &me, None).await
+    render_settings(&state, &me, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -204,7 +228,7 @@ pub async fn save_rules(
         .db
         .set_pool_rules(me.user.person_id, k, &rules)
         .await?;
-    render_settings(&state, &me, Some(me.l().t("notice-saved"))).await
+    render_settings(&state, &me, Some(me.l().t("notice-saved")), None).await
 }
 
 pub async fn save_visibility(
@@ -221,5 +245,78 @@ pub async fn save_visibility(
                 .await?;
         }
     }
-    render_settings(&state, &me, Some(me.l().t("notice-saved"))).await
+    render_settings(&state, &me, Some(me.l().t("notice-saved")), None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StageForm {
+    name: String,
+    name_en: String,
+    probability: String,
+}
+
+fn stage_input(f: &StageForm) -> Option<StageInput> {
+    let probability = f
+        .probability
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|p| *p <= 100)?;
+    let (name, name_en) = (f.name.trim(), f.name_en.trim());
+    let fits = |s: &str| !s.is_empty() && s.chars().count() <= 50;
+    (fits(name) && fits(name_en)).then(|| StageInput {
+        name: name.into(),
+        name_en: name_en.into(),
+        probability,
+    })
+}
+
+async fn stage_result(
+    state: &AppState,
+    me: &Me,
+    res: Result<(), DbError>,
+) -> Result<Html<String>, AppError> {
+    let l = me.l();
+    match res {
+        Ok(()) => render_settings(state, me, Some(l.t("notice-saved")), None).await,
+        Err(DbError::Conflict(code)) => {
+            render_settings(state, me, None, Some(l.t(&format!("error-{code}")))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn save_stage(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    Form(f): Form<StageForm>,
+) -> Result<Html<String>, AppError> {
+    me.require(Action::ManageTeams)?;
+    let id = parse_id(&id)?;
+    let res = match stage_input(&f) {
+        Some(input) => state.db.update_stage(me.user.person_id, id, &input).await,
+        None => Err(DbError::Conflict("invalid_stage")),
+    };
+    stage_result(&state, &me, res).await
+}
+
+pub async fn add_stage(
+    State(state): State<AppState>,
+    me: Me,
+    Path(pipeline): Path<String>,
+    Form(f): Form<StageForm>,
+) -> Result<Html<String>, AppError> {
+    me.require(Action::ManageTeams)?;
+    let pipeline = parse_id(&pipeline)?;
+    let res = match stage_input(&f) {
+        Some(input) => state
+            .db
+            .add_stage(me.user.person_id, pipeline, &input)
+            .await
+            .map(|_| ()),
+        None => Err(DbError::Conflict("invalid_stage")),
+    };
+    stage_result(&state, &me, res).await
 }

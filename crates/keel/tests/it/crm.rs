@@ -945,3 +945,82 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    async fn admins_configure_the_pipeline_and_the_board_follows(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let s = TestServer::start(&t).await;
+        let admin = signed_in(&s, &demo.admin).await;
+        let stages = t.db.stages().await.unwrap();
+        // The other rep's deal sits in the first stage at 10%; make it 25%.
+        let res = admin
+            .post(s.url(&format!("/admin/crm/stages/{}", stages[0].id)))
+            .form(&[
+                ("name", "初步接触"),
+                ("name_en", "First contact"),
+                ("probability", "25"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let board =
+            t.db.board(&f.admin, stages[0].pipeline_id, None, 10)
+                .await
+                .unwrap();
+        assert_eq!(board[0].stage.name_en, "First contact");
+        assert_eq!(
+            board[0].totals,
+            vec![("CNY".to_owned(), 50_000_000, 12_500_000)]
+        );
+        // A new open stage lands before Closed Won; won and lost stay last.
+        let res = admin
+            .post(s.url(&format!(
+                "/admin/crm/pipelines/{}/stages",
+                stages[0].pipeline_id
+            )))
+            .form(&[
+                ("name", "合同审批"),
+                ("name_en", "Contract approval"),
+                ("probability", "95"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let after = t.db.stages().await.unwrap();
+        let names: Vec<&str> = after.iter().map(|s| s.name_en.as_str()).collect();
+        assert_eq!(
+            &names[names.len() - 3..],
+            ["Contract approval", "Closed Won", "Closed Lost"]
+        );
+        // Nonsense is refused with a message; nothing changes.
+        let page = admin
+            .post(s.url(&format!("/admin/crm/stages/{}", stages[1].id)))
+            .form(&[("name", ""), ("name_en", "X"), ("probability", "300")])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("0 to 100") || page.contains("0 到 100"),
+            "{page}"
+        );
+        assert_eq!(
+            t.db.stages().await.unwrap()[1].probability,
+            stages[1].probability
+        );
+        // Reps cannot touch it.
+        let rep = signed_in(&s, &demo.member).await;
+        let res = rep
+            .post(s.url(&format!("/admin/crm/stages/{}", stages[0].id)))
+            .form(&[("name", "x"), ("name_en", "x"), ("probability", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+    }
+);

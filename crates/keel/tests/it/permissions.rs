@@ -330,6 +330,16 @@ db_test!(
             case(Method::GET, "/admin/crm", Body::None, admin_only),
             case(
                 Method::POST,
+                format!("/admin/crm/stages/{}", crm.first_stage),
+                Body::Form(vec![
+                    ("name", "资格确认".into()),
+                    ("name_en", "Qualification".into()),
+                    ("probability", "10".into()),
+                ]),
+                admin_only,
+            ),
+            case(
+                Method::POST,
                 "/admin/crm/visibility",
                 Body::Form(vec![("deals", "private".into())]),
                 admin_only,
