@@ -370,3 +370,27 @@ stage-category-lost = Lost
 stage-add = Add stage
 error-invalid_stage = A stage needs a Chinese and an English name (at most 50 characters) and a probability from 0 to 100.
 entity-stage = Pipeline stage
+nav-import = Import
+import-title = Import
+import-intro = Upload an export from Zoho CRM, Salesforce, HubSpot, or a CSV/Excel sheet. Columns are matched by their names. A check runs first and writes nothing; tick "Import for real" when it shows no problems. The whole file is imported, or nothing.
+import-source = Exported from
+import-entity = Records
+import-file = File (CSV or XLSX)
+import-map = Column mapping (one per line: column=field)
+import-map-hint = Only for columns keel does not recognise, e.g. 客户来源=source.
+import-stage-map = Stage mapping (one per line: their stage=our stage)
+import-commit = Import for real (otherwise only check)
+import-submit = Upload
+import-no-file = Choose a file to upload.
+import-unreadable = The file cannot be read
+import-unmapped = Columns ignored
+import-row = Row
+import-column = Column
+import-problem = Problem
+import-done = Imported.
+import-dry-run = Checked: this is what an import would do. Nothing was written.
+import-nothing-written = Not imported: fix the problems below. Nothing was written.
+import-rows = { $count } rows read.
+import-counts = { $table }: { $created } new, { $updated } updated
+module-people = People
+entity-import = Import

@@ -370,3 +370,27 @@ stage-category-lost = 输单
 stage-add = 添加阶段
 error-invalid_stage = 阶段需要中英文名称（各最多 50 个字符）和 0 到 100 的赢率。
 entity-stage = 销售阶段
+nav-import = 导入
+import-title = 导入数据
+import-intro = 上传从 Zoho CRM、Salesforce、HubSpot 导出的文件，或 CSV/Excel 表格。按列名匹配字段。默认先检查、不写入；确认无问题后勾选“正式导入”。整个文件要么全部导入，要么都不导入。
+import-source = 导出来源
+import-entity = 数据类型
+import-file = 文件（CSV 或 XLSX）
+import-map = 列映射（每行一条：列名=字段）
+import-map-hint = 仅用于 keel 不认识的列，例如 客户来源=source。
+import-stage-map = 阶段映射（每行一条：对方阶段=我们的阶段）
+import-commit = 正式导入（不勾选则只检查）
+import-submit = 上传
+import-no-file = 请选择要上传的文件。
+import-unreadable = 无法读取该文件
+import-unmapped = 忽略的列
+import-row = 行
+import-column = 列
+import-problem = 问题
+import-done = 导入完成。
+import-dry-run = 检查完成：以下是导入将产生的结果，尚未写入任何数据。
+import-nothing-written = 未导入：请先修正以下问题，未写入任何数据。
+import-rows = 共读取 { $count } 行。
+import-counts = { $table }：新增 { $created }，更新 { $updated }
+module-people = 成员
+entity-import = 导入

@@ -277,3 +277,24 @@ pub struct StageRow {
     pub probability: i32,
     pub category: String,
 }
+
+/// What an import (or its dry run) found.
+pub struct ImportResult {
+    pub heading: String,
+    pub summary: String,
+    pub unmapped: Vec<String>,
+    /// (row, column, message)
+    pub problems: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "crm/import.html")]
+pub struct ImportPage {
+    pub chrome: Chrome,
+    pub sources: Vec<Choice>,
+    pub entities: Vec<Choice>,
+    pub map: String,
+    pub stage_map: String,
+    pub error: Option<String>,
+    pub result: Option<ImportResult>,
+}

@@ -45,6 +45,7 @@ impl Chrome {
             ("/accounts", "nav-accounts"),
             ("/deals", "nav-deals"),
             ("/leads", "nav-leads"),
+            ("/import", "nav-import"),
             ("/people", "nav-people"),
             ("/org", "nav-org"),
         ];

@@ -6,6 +6,7 @@ mod activities;
 pub mod api;
 mod deals;
 mod export;
+mod import;
 mod leads;
 mod pool;
 
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/activities/{id}/complete", post(activities::complete))
         .route("/today", get(activities::today))
         .route("/export/{file}", get(export::csv))
+        .route("/import", get(import::form).post(import::submit))
 }
 
 /// Money as the person's language writes it.

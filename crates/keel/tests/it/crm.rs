@@ -1024,3 +1024,91 @@ db_test!(
         assert_eq!(res.status(), 403);
     }
 );
+
+db_test!(
+    async fn the_import_page_checks_first_then_imports_all_or_nothing(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let s = TestServer::start(&t).await;
+        let rep = signed_in(&s, &demo.member).await;
+        let csv = "\u{feff}客户名称,行业,地区\n苏州新材料科技,制造,苏州\n无锡精工集团,制造,无锡\n"
+            .as_bytes()
+            .to_vec();
+        let upload = |bytes: Vec<u8>, entity: &'static str, commit: bool| {
+            let mut form = reqwest::multipart::Form::new()
+                .text("source", "csv")
+                .text("entity", entity)
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(bytes).file_name("客户.csv"),
+                );
+            if commit {
+                form = form.text("commit", "1");
+            }
+            rep.post(s.url("/import"))
+                .header("accept-language", "en")
+                .multipart(form)
+                .send()
+        };
+        let accounts = |db: &Db| {
+            let db = db.clone();
+            async move {
+                keel_db::with_pool!(&db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM accounts").fetch_one(p).await.unwrap())
+            }
+        };
+        // A check first: it says what would happen and writes nothing.
+        let page = upload(csv.clone(), "accounts", false)
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Nothing was written") && page.contains("2 new"),
+            "{page}"
+        );
+        assert_eq!(accounts(&t.db).await, 0);
+        // For real: both accounts, owned by the rep.
+        let page = upload(csv.clone(), "accounts", true)
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Imported."), "{page}");
+        let rep_actor = Actor {
+            id: id_of(&t.db, &demo.member).await,
+            role: Role::Member,
+            is_hr: false,
+        };
+        let (mine, _) =
+            t.db.accounts(
+                &rep_actor,
+                &keel_db::accounts::AccountQuery {
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(mine.len(), 2);
+        // A file with a broken row is refused whole, with the row and column named.
+        let deals = "名称,金额,阶段\n好的商机,1000,资格确认\n坏的商机,一千元,资格确认\n"
+            .as_bytes()
+            .to_vec();
+        let page = upload(deals, "deals", true)
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Not imported") && page.contains("<td>3</td>"),
+            "{page}"
+        );
+        let n: i64 = keel_db::with_pool!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM deals").fetch_one(p).await.unwrap());
+        assert_eq!(n, 0, "the good row was not written either");
+        // Reps cannot import people.
+        let people = "name,email\nX,x@example.com\n".as_bytes().to_vec();
+        assert_eq!(upload(people, "people", false).await.unwrap().status(), 403);
+    }
+);

@@ -209,6 +209,13 @@ db_test!(
             case(Method::GET, "/setup", Body::None, [Login; 5]),
             // The CRM: own records, a peer's records, and the pages everyone has.
             case(Method::GET, "/today", Body::None, all),
+            case(Method::GET, "/import", Body::None, all),
+            case(
+                Method::POST,
+                "/import",
+                Body::Form(vec![("source", "csv".into())]),
+                [Login, Refused, Refused, Refused, Refused],
+            ),
             case(Method::GET, "/accounts", Body::None, all),
             case(Method::GET, "/accounts/new", Body::None, all),
             case(Method::GET, format!("/accounts/{own_acc}"), Body::None, all),
