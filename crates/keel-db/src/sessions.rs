@@ -30,8 +30,8 @@ impl Db {
     ) -> Result<()> {
         with_pool!(self, p => {
             sqlx::query(
-                "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, \
-                 last_seen_at, expires_at) VALUES ($1, $2, '', $3, $3, $4)",
+                "INSERT INTO sessions (token_hash, person_id, created_at, last_seen_at, expires_at) \
+                 VALUES ($1, $2, $3, $3, $4)",
             )
             .bind(token_hash)
             .bind(person_id)

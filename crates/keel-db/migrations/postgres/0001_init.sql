@@ -39,6 +39,7 @@ CREATE TABLE people (
     locale        TEXT,
     hire_date     DATE,
     password_hash TEXT,
+    external_id   TEXT UNIQUE,          -- id in the system people were imported from
     created_at    TIMESTAMPTZ NOT NULL,
     updated_at    TIMESTAMPTZ NOT NULL
 );
@@ -49,7 +50,6 @@ CREATE INDEX people_team ON people (team_id);
 CREATE TABLE sessions (
     token_hash   BYTEA PRIMARY KEY,
     person_id    UUID NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-    csrf_token   TEXT NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL,
     last_seen_at TIMESTAMPTZ NOT NULL,
     expires_at   TIMESTAMPTZ NOT NULL

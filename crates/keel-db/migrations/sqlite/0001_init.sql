@@ -40,6 +40,7 @@ CREATE TABLE people (
     locale        TEXT,
     hire_date     TEXT,
     password_hash TEXT,
+    external_id   TEXT UNIQUE,          -- id in the system people were imported from
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 );
@@ -50,7 +51,6 @@ CREATE INDEX people_team ON people (team_id);
 CREATE TABLE sessions (
     token_hash   BLOB PRIMARY KEY,      -- SHA-256 of the cookie value, never the value itself
     person_id    BLOB NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-    csrf_token   TEXT NOT NULL,
     created_at   TEXT NOT NULL,
     last_seen_at TEXT NOT NULL,
     expires_at   TEXT NOT NULL
