@@ -1886,6 +1886,16 @@ fn linked(stored: Option<String>, id: Option<Uuid>) -> ExportValue {
     }
 }
 
+/// The filters of a list view, so that its export button exports exactly what the list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    pub search: Option<String>,
+    pub owner: Option<Uuid>,
+    pub status: Option<String>,
+    pub stage: Option<Uuid>,
+    pub open_only: bool,
+}
+
 impl Db {
     /// A page of the rows of `entity` that `actor` may see (the list views' rule), starting
     /// after `after` (the previous page's `next`). People are not exported.
@@ -1895,10 +1905,30 @@ impl Db {
         entity: Entity,
         after: Option<Uuid>,
     ) -> Result<ExportPage> {
+        self.export_page_filtered(actor, entity, after, &ExportFilter::default())
+            .await
+    }
+
+    /// Like [`Db::export_page`], narrowed by a list view's filters (accounts, deals, leads).
+    pub async fn export_page_filtered(
+        &self,
+        actor: &Actor,
+        entity: Entity,
+        after: Option<Uuid>,
+        filter: &ExportFilter,
+    ) -> Result<ExportPage> {
         match entity {
-            Entity::Accounts => self.export_accounts(actor, after).await,
-            Entity::Deals => self.export_deals(actor, after).await,
+            Entity::Accounts => self.export_accounts(actor, after, filter).await,
+            Entity::Deals => self.export_deals(actor, after, filter).await,
             Entity::Contacts => self.export_contacts(actor, after).await,
+            Entity::Leads
+                if filter
+                    .search
+                    .as_deref()
+                    .is_some_and(|s| !s.trim().is_empty()) =>
+            {
+                self.export_leads_matching(actor, after, filter).await
+            }
             Entity::Leads => self.export_leads(actor, after).await,
             Entity::Activities => self.export_activities(actor, after).await,
             Entity::People => Err(DbError::Unsupported(
@@ -1931,8 +1961,16 @@ impl Db {
         Ok(rows.into_iter().map(|r| (r.id(), r)).collect())
     }
 
-    async fn export_accounts(&self, actor: &Actor, after: Option<Uuid>) -> Result<ExportPage> {
+    async fn export_accounts(
+        &self,
+        actor: &Actor,
+        after: Option<Uuid>,
+        filter: &ExportFilter,
+    ) -> Result<ExportPage> {
         let q = AccountQuery {
+            search: filter.search.clone(),
+            owner: filter.owner,
+            status: filter.status.clone(),
             after,
             limit: EXPORT_PAGE,
             ..AccountQuery::default()
@@ -1973,8 +2011,17 @@ impl Db {
         })
     }
 
-    async fn export_deals(&self, actor: &Actor, after: Option<Uuid>) -> Result<ExportPage> {
+    async fn export_deals(
+        &self,
+        actor: &Actor,
+        after: Option<Uuid>,
+        filter: &ExportFilter,
+    ) -> Result<ExportPage> {
         let q = DealQuery {
+            search: filter.search.clone(),
+            owner: filter.owner,
+            stage: filter.stage,
+            open_only: filter.open_only,
             after,
             limit: EXPORT_PAGE,
             ..DealQuery::default()
@@ -2100,25 +2147,42 @@ impl Db {
                 after,
             )
             .await?;
-        let rows = leads
-            .into_iter()
-            .map(|l| {
-                vec![
-                    external(l.external_id, l.id),
-                    ExportValue::Text(l.name),
-                    ExportValue::text(l.company),
-                    ExportValue::text(l.email),
-                    ExportValue::text(l.phone),
-                    ExportValue::text(l.source),
-                    ExportValue::Text(l.status),
-                    ExportValue::text(l.industry),
-                    ExportValue::text(l.owner_email),
-                    ExportValue::text(l.owner_name),
-                    ExportValue::text(l.notes),
-                ]
-            })
-            .collect();
+        let rows = leads.into_iter().map(lead_row).collect();
         Ok(ExportPage { rows, next })
+    }
+
+    /// Leads matching a search, in the lead list's order (newest first).
+    async fn export_leads_matching(
+        &self,
+        actor: &Actor,
+        after: Option<Uuid>,
+        filter: &ExportFilter,
+    ) -> Result<ExportPage> {
+        let q = crate::leads::LeadQuery {
+            search: filter.search.clone(),
+            after,
+            limit: EXPORT_PAGE,
+            ..Default::default()
+        };
+        let (leads, more) = self.leads(actor, &q).await?;
+        let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
+        let mut found: HashMap<Uuid, LeadExport> = self
+            .rows_by_id(
+                "SELECT x.id, x.external_id, x.name, x.company, x.email, x.phone, x.source, \
+                 x.status, x.industry, x.notes, o.email AS owner_email, o.name AS owner_name \
+                 FROM leads x LEFT JOIN people o ON o.id = x.owner_id",
+                &ids,
+            )
+            .await?;
+        let rows = ids
+            .iter()
+            .filter_map(|id| found.remove(id))
+            .map(lead_row)
+            .collect();
+        Ok(ExportPage {
+            rows,
+            next: more.then_some(ids.last().copied()).flatten(),
+        })
     }
 
     async fn export_activities(&self, actor: &Actor, after: Option<Uuid>) -> Result<ExportPage> {
@@ -2200,6 +2264,23 @@ struct ContactExport {
     account_name: Option<String>,
     owner_email: Option<String>,
     owner_name: String,
+}
+
+/// One exported lead, in `export_columns(Entity::Leads)` order.
+fn lead_row(l: LeadExport) -> Vec<ExportValue> {
+    vec![
+        external(l.external_id, l.id),
+        ExportValue::Text(l.name),
+        ExportValue::text(l.company),
+        ExportValue::text(l.email),
+        ExportValue::text(l.phone),
+        ExportValue::text(l.source),
+        ExportValue::Text(l.status),
+        ExportValue::text(l.industry),
+        ExportValue::text(l.owner_email),
+        ExportValue::text(l.owner_name),
+        ExportValue::text(l.notes),
+    ]
 }
 
 #[derive(sqlx::FromRow)]

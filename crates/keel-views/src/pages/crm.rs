@@ -41,6 +41,8 @@ pub struct AccountLine {
 #[template(path = "crm/accounts.html")]
 pub struct AccountsPage {
     pub chrome: Chrome,
+    /// The list's own query string (`?q=...`), so that export takes the same filters.
+    pub export_query: String,
     /// The shared pool of accounts rather than the account list.
     pub pool: bool,
     pub rules: Option<String>,
@@ -117,6 +119,8 @@ pub struct DealRow {
 #[template(path = "crm/deals.html")]
 pub struct DealsPage {
     pub chrome: Chrome,
+    /// The list's own query string (`?q=...`), so that export takes the same filters.
+    pub export_query: String,
     pub q: String,
     pub stages: Vec<Choice>,
     pub open_only: bool,
@@ -216,6 +220,8 @@ pub struct LeadLine {
 #[template(path = "crm/leads.html")]
 pub struct LeadsPage {
     pub chrome: Chrome,
+    /// The list's own query string (`?q=...`), so that export takes the same filters.
+    pub export_query: String,
     pub heading: String,
     pub pool: bool,
     pub action: String,

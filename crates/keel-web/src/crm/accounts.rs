@@ -106,6 +106,12 @@ pub async fn render_list(
         )
     });
     let page = AccountsPage {
+        export_query: me
+            .ctx
+            .back
+            .split_once('?')
+            .map(|(_, q)| format!("?{q}"))
+            .unwrap_or_default(),
         pool,
         rules,
         error: super::pool::known_error(l, &f.error),

@@ -97,6 +97,12 @@ pub async fn list(
         },
     );
     let page = DealsPage {
+        export_query: me
+            .ctx
+            .back
+            .split_once('?')
+            .map(|(_, q)| format!("?{q}"))
+            .unwrap_or_default(),
         q: f.q,
         stages: stage_options,
         open_only,

@@ -1,14 +1,15 @@
-//! The export button of the CRM lists: every row of the module that the signed-in person may
-//! see, as CSV in UTF-8 with a byte-order mark so that Excel opens Chinese text correctly. The
+//! The export button of the CRM lists: the rows the list shows (its filters, within what the
+//! signed-in person may see), as CSV in UTF-8 with a byte-order mark so that Excel opens Chinese text correctly. The
 //! columns are the ones `keel import --source csv` reads back.
 
 use crate::auth::me::Me;
 use crate::{AppError, AppState};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use keel_db::import::{ExportValue, export_columns};
+use keel_db::import::{ExportFilter, ExportValue, export_columns};
 use keel_import::Entity;
+use serde::Deserialize;
 
 fn entity(name: &str) -> Option<Entity> {
     Some(match name {
@@ -21,19 +22,41 @@ fn entity(name: &str) -> Option<Entity> {
     })
 }
 
+/// The list filters a link may carry (the same names as the list pages use).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Filters {
+    q: String,
+    status: String,
+    stage: String,
+    open: Option<String>,
+    mine: Option<String>,
+}
+
 pub async fn csv(
     State(state): State<AppState>,
     me: Me,
     Path(file): Path<String>,
+    Query(f): Query<Filters>,
 ) -> Result<Response, AppError> {
     let entity = entity(&file).ok_or(AppError::NotFound)?;
     let actor = me.actor();
+    let filter = ExportFilter {
+        search: Some(f.q).filter(|q| !q.trim().is_empty()),
+        owner: f.mine.map(|_| me.user.person_id),
+        status: Some(f.status).filter(|s| !s.is_empty()),
+        stage: crate::people::opt_id(&f.stage),
+        open_only: f.open.is_some(),
+    };
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
     out.write_record(export_columns(entity)).map_err(internal)?;
     let mut after = None;
     loop {
-        let page = state.db.export_page(&actor, entity, after).await?;
+        let page = state
+            .db
+            .export_page_filtered(&actor, entity, after, &filter)
+            .await?;
         for row in &page.rows {
             out.write_record(row.iter().map(ExportValue::to_text))
                 .map_err(internal)?;

@@ -88,6 +88,12 @@ async fn render_list(
         .flatten()
         .map(|last| format!("{base}after={}&q={}", last.id, urlencode(&f.q)));
     let page = LeadsPage {
+        export_query: me
+            .ctx
+            .back
+            .split_once('?')
+            .map(|(_, q)| format!("?{q}"))
+            .unwrap_or_default(),
         heading: l.t(if pool { "pool-title" } else { "leads-title" }),
         pool,
         action: if pool {
