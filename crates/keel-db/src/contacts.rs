@@ -93,3 +93,64 @@ impl Db {
         Ok(id)
     }
 }
+
+/// A contact with its account's name, for the contact list.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ContactLine {
+    pub id: Uuid,
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub account_id: Option<Uuid>,
+    pub account_name: Option<String>,
+    pub owner_name: String,
+}
+
+impl Db {
+    /// A page of the contacts the actor may see, by name; `search` matches name, phone, e-mail,
+    /// title and account name.
+    pub async fn contacts(
+        &self,
+        actor: &Actor,
+        search: Option<&str>,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<(Vec<ContactLine>, bool)> {
+        let all = self.reads_all(actor, crate::crm::Module::Contacts).await?;
+        let mut sql = format!(
+            "SELECT c.id, c.name, c.title, c.phone, c.email, c.account_id, a.name AS account_name, \
+             o.name AS owner_name FROM contacts c JOIN people o ON o.id = c.owner_id \
+             LEFT JOIN accounts a ON a.id = c.account_id WHERE {}",
+            crate::crm::readable("c", 1, 2)
+        );
+        sql.push_str(if search.is_some_and(|s| !s.trim().is_empty()) {
+            " AND (LOWER(c.name) LIKE $3 ESCAPE '\\' OR COALESCE(c.phone, '') LIKE $3 ESCAPE '\\' \
+             OR LOWER(COALESCE(c.email, '')) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(c.title, '')) LIKE $3 ESCAPE '\\' \
+             OR LOWER(COALESCE(a.name, '')) LIKE $3 ESCAPE '\\')"
+        } else {
+            " AND $3 = $3"
+        });
+        sql.push_str(if after.is_some() {
+            " AND (c.name > (SELECT name FROM contacts WHERE id = $4) \
+             OR (c.name = (SELECT name FROM contacts WHERE id = $4) AND c.id > $4))"
+        } else {
+            " AND $4 IS NULL"
+        });
+        sql.push_str(" ORDER BY c.name, c.id LIMIT $5");
+        let limit = limit.clamp(1, 500);
+        let mut rows = with_pool!(self, p => {
+            sqlx::query_as::<_, ContactLine>(sqlx::AssertSqlSafe(sql))
+                .bind(actor.id)
+                .bind(all)
+                .bind(crate::people::like_pattern(search.unwrap_or("")))
+                .bind(after)
+                .bind(i64::from(limit) + 1)
+                .fetch_all(p)
+                .await?
+        });
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        Ok((rows, more))
+    }
+}

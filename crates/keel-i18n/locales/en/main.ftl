@@ -394,3 +394,5 @@ import-rows = { $count } rows read.
 import-counts = { $table }: { $created } new, { $updated } updated
 module-people = People
 entity-import = Import
+nav-contacts = Contacts
+contacts-search-placeholder = Search name, phone, e-mail, title or account

@@ -394,3 +394,5 @@ import-rows = 共读取 { $count } 行。
 import-counts = { $table }：新增 { $created }，更新 { $updated }
 module-people = 成员
 entity-import = 导入
+nav-contacts = 联系人
+contacts-search-placeholder = 搜索姓名、电话、邮箱、职位或客户

@@ -304,3 +304,22 @@ pub struct ImportPage {
     pub error: Option<String>,
     pub result: Option<ImportResult>,
 }
+
+pub struct ContactRow {
+    pub name: String,
+    pub title: String,
+    /// (id, name)
+    pub account: Option<(String, String)>,
+    pub phone: String,
+    pub email: String,
+    pub owner: String,
+}
+
+#[derive(Template)]
+#[template(path = "crm/contacts.html")]
+pub struct ContactsPage {
+    pub chrome: Chrome,
+    pub q: String,
+    pub rows: Vec<ContactRow>,
+    pub next: Option<String>,
+}

@@ -43,6 +43,7 @@ impl Chrome {
             ("/", "nav-home"),
             ("/today", "nav-today"),
             ("/accounts", "nav-accounts"),
+            ("/contacts", "nav-contacts"),
             ("/deals", "nav-deals"),
             ("/leads", "nav-leads"),
             ("/import", "nav-import"),

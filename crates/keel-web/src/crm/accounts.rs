@@ -556,3 +556,48 @@ pub async fn add_satisfaction(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ContactsQuery {
+    q: String,
+    after: String,
+}
+
+/// Every contact the person may see, by name, with search.
+pub async fn contacts(
+    State(state): State<AppState>,
+    me: Me,
+    Query(f): Query<ContactsQuery>,
+) -> Result<Html<String>, AppError> {
+    let (rows, more) = state
+        .db
+        .contacts(&me.actor(), Some(&f.q), opt_id(&f.after), 50)
+        .await?;
+    let next = more.then(|| rows.last()).flatten().map(|last| {
+        format!(
+            "/contacts?after={}&q={}",
+            last.id,
+            crate::people::urlencode(&f.q)
+        )
+    });
+    let page = keel_views::ContactsPage {
+        q: f.q,
+        rows: rows
+            .into_iter()
+            .map(|c| keel_views::ContactRow {
+                account: c
+                    .account_id
+                    .map(|a| (a.to_string(), c.account_name.clone().unwrap_or_default())),
+                name: c.name,
+                title: c.title.unwrap_or_default(),
+                phone: c.phone.unwrap_or_default(),
+                email: c.email.unwrap_or_default(),
+                owner: c.owner_name,
+            })
+            .collect(),
+        next,
+        chrome: me.ctx.chrome(),
+    };
+    Ok(Html(page.render()?))
+}

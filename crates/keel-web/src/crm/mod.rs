@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/accounts/{id}", get(accounts::show).post(accounts::update))
         .route("/accounts/{id}/edit", get(accounts::edit_form))
         .route("/accounts/{id}/contacts", post(accounts::add_contact))
+        .route("/contacts", get(accounts::contacts))
         .route(
             "/accounts/{id}/satisfaction",
             post(accounts::add_satisfaction),

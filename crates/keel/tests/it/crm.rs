@@ -1112,3 +1112,69 @@ db_test!(
         assert_eq!(upload(people, "people", false).await.unwrap().status(), 403);
     }
 );
+
+db_test!(
+    async fn the_contact_list_shows_only_visible_contacts_and_searches_them(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let mine = keel_db::contacts::ContactInput {
+            name: "钱经理".into(),
+            phone: Some("13911112222".into()),
+            ..Default::default()
+        };
+        t.db.add_contact(&f.admin, f.own_account, &mine)
+            .await
+            .unwrap();
+        let theirs = keel_db::contacts::ContactInput {
+            name: "孙总".into(),
+            phone: Some("13733334444".into()),
+            ..Default::default()
+        };
+        t.db.add_contact(&f.admin, f.other_account, &theirs)
+            .await
+            .unwrap();
+        let s = TestServer::start(&t).await;
+        let rep = signed_in(&s, &demo.member).await;
+        let page = rep
+            .get(s.url("/contacts"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("钱经理") && !page.contains("孙总"), "{page}");
+        // Search by phone digits and by account name; a peer's contact stays hidden.
+        let page = rep
+            .get(s.url("/contacts?q=1391111"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("钱经理"));
+        let page = rep
+            .get(s.url("/contacts?q=13733334444"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("孙总"));
+        let director = signed_in(&s, &demo.director).await;
+        let page = director
+            .get(s.url("/contacts?q=Chen"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("孙总") && !page.contains("钱经理"),
+            "search by account name"
+        );
+    }
+);

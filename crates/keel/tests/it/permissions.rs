@@ -210,6 +210,7 @@ db_test!(
             // The CRM: own records, a peer's records, and the pages everyone has.
             case(Method::GET, "/today", Body::None, all),
             case(Method::GET, "/import", Body::None, all),
+            case(Method::GET, "/contacts", Body::None, all),
             case(
                 Method::POST,
                 "/import",
