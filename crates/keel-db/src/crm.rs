@@ -108,3 +108,75 @@ impl Db {
         tx.commit().await
     }
 }
+
+/// A record kind whose owner can be changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owned {
+    Account,
+    Deal,
+}
+
+impl Db {
+    /// Gives a record to someone else. The actor must be able to change the record now and to
+    /// give records to the new owner (themselves, their reporting line, or anyone for directors
+    /// and admins). Moving an account moves its contacts with it.
+    pub async fn reassign(&self, actor: &Actor, kind: Owned, id: Uuid, to: Uuid) -> Result<()> {
+        let (table, entity, current, name) = match kind {
+            Owned::Account => {
+                let a = self.account(actor, id).await?;
+                ("accounts", "account", a.owner_id, a.name)
+            }
+            Owned::Deal => {
+                let d = self.deal(actor, id).await?;
+                ("deals", "deal", Some(d.owner_id), d.name)
+            }
+        };
+        let current = current.ok_or(DbError::Conflict("pool_not_yours"))?;
+        self.check_writable(actor, Some(current)).await?;
+        self.check_writable(actor, Some(to)).await?;
+        let active: i64 = with_pool!(self, p => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE id = $1 AND active").bind(to).fetch_one(p).await?
+        });
+        if active == 0 {
+            return Err(DbError::Conflict("unknown_manager"));
+        }
+        let at = keel_domain::time::now();
+        let mut tx = self.begin_write().await?;
+        crate::with_tx!(&mut tx, c => {
+            let sql = if kind == Owned::Account {
+                format!("UPDATE {table} SET owner_id = $2, owned_since = $3, updated_at = $3 WHERE id = $1 AND owner_id = $4")
+            } else {
+                format!("UPDATE {table} SET owner_id = $2, updated_at = $3 WHERE id = $1 AND owner_id = $4")
+            };
+            let changed = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .bind(to)
+                .bind(at)
+                .bind(current)
+                .execute(&mut *c)
+                .await?
+                .rows_affected();
+            if changed != 1 {
+                return Err(DbError::Conflict("deal_moved"));
+            }
+            if kind == Owned::Account {
+                sqlx::query("UPDATE contacts SET owner_id = $2, updated_at = $3 WHERE account_id = $1 AND owner_id = $4")
+                    .bind(id)
+                    .bind(to)
+                    .bind(at)
+                    .bind(current)
+                    .execute(&mut *c)
+                    .await?;
+            }
+        });
+        let entry = crate::audit::Entry {
+            actor: Some(actor.id),
+            action: "reassign",
+            entity,
+            entity_id: Some(id),
+            summary: format!("{name}: owner {current} -> {to}"),
+        };
+        crate::audit::record(&mut tx, entry, at).await?;
+        tx.commit().await
+    }
+}

@@ -396,3 +396,5 @@ module-people = People
 entity-import = Import
 nav-contacts = Contacts
 contacts-search-placeholder = Search name, phone, e-mail, title or account
+record-reassign = Give to
+audit-action-reassign = Reassigned

@@ -396,3 +396,5 @@ module-people = 成员
 entity-import = 导入
 nav-contacts = 联系人
 contacts-search-placeholder = 搜索姓名、电话、邮箱、职位或客户
+record-reassign = 转交给
+audit-action-reassign = 转交

@@ -80,6 +80,8 @@ pub struct AccountPage {
     pub chrome: Chrome,
     pub a: AccountView,
     pub can_edit: bool,
+    /// Who the account can be given to (empty when the person may not reassign it).
+    pub owners: Vec<Choice>,
     /// Unowned: anyone may claim it.
     pub in_pool: bool,
     pub notice: Option<String>,
@@ -182,6 +184,8 @@ pub struct DealPage {
     pub chrome: Chrome,
     pub d: DealView,
     pub can_edit: bool,
+    /// Who the deal can be given to (empty when the person may not reassign it).
+    pub owners: Vec<Choice>,
     pub moves: Vec<Choice>,
     pub notice: Option<String>,
     /// (when, what, who)

@@ -200,7 +200,9 @@ pub async fn show(
         sat_parts.push(format!("NPS {nps} ({})", sat.nps_responses));
     }
     let in_pool = a.owner_id.is_none();
+    let owners = super::owner_choices(&state, &me, a.owner_id, can_edit).await?;
     let page = AccountPage {
+        owners,
         in_pool,
         error: super::pool::known_error(l, &q.error),
         contacts: contacts

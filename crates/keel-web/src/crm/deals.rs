@@ -223,7 +223,9 @@ pub async fn show(
     let stages = state.db.stages().await?;
     let history = state.db.stage_history(&actor, id).await?;
     let activities = state.db.activities(&actor, About::Deal(id), 100).await?;
+    let owners = super::owner_choices(&state, &me, Some(d.owner_id), can_edit).await?;
     let page = DealPage {
+        owners,
         d: DealView {
             id: d.id.to_string(),
             stage: stage_label(l, &d.stage_name, &d.stage_name_en),

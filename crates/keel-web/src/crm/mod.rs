@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/accounts/{id}/edit", get(accounts::edit_form))
         .route("/accounts/{id}/contacts", post(accounts::add_contact))
         .route("/contacts", get(accounts::contacts))
+        .route("/accounts/{id}/owner", post(reassign_account))
+        .route("/deals/{id}/owner", post(reassign_deal))
         .route(
             "/accounts/{id}/satisfaction",
             post(accounts::add_satisfaction),
@@ -145,4 +147,72 @@ pub fn local(back: &str, fallback: &str) -> String {
     } else {
         fallback.to_owned()
     }
+}
+
+/// The owner choices for a record owned by `current`, when `me` may reassign it.
+pub async fn owner_choices(
+    state: &AppState,
+    me: &Me,
+    current: Option<Uuid>,
+    can_edit: bool,
+) -> Result<Vec<keel_views::Choice>, AppError> {
+    let Some(current) = current.filter(|_| can_edit) else {
+        return Ok(Vec::new());
+    };
+    let people = assignable(state, me).await?;
+    // Reassigning only makes sense to someone else than yourself alone.
+    if people.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let current = current.to_string();
+    let mut choices = Choice::list(
+        "",
+        people.into_iter().map(|(id, n)| (id.to_string(), n)),
+        &current,
+    );
+    choices.remove(0);
+    Ok(choices)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct OwnerForm {
+    owner_id: String,
+}
+
+async fn reassign(
+    state: &AppState,
+    me: &Me,
+    kind: keel_db::crm::Owned,
+    id: &str,
+    f: &OwnerForm,
+) -> Result<Uuid, AppError> {
+    let id = crate::api::parse_id(id)?;
+    let to = crate::people::opt_id(&f.owner_id).ok_or(AppError::Conflict("unknown_manager"))?;
+    state.db.reassign(&me.actor(), kind, id, to).await?;
+    Ok(id)
+}
+
+async fn reassign_account(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    me: Me,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::Form(f): axum::Form<OwnerForm>,
+) -> Result<axum::response::Redirect, AppError> {
+    let id = reassign(&state, &me, keel_db::crm::Owned::Account, &id, &f).await?;
+    Ok(axum::response::Redirect::to(&format!(
+        "/accounts/{id}?saved=1"
+    )))
+}
+
+async fn reassign_deal(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    me: Me,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::Form(f): axum::Form<OwnerForm>,
+) -> Result<axum::response::Redirect, AppError> {
+    let id = reassign(&state, &me, keel_db::crm::Owned::Deal, &id, &f).await?;
+    Ok(axum::response::Redirect::to(&format!(
+        "/deals/{id}?saved=1"
+    )))
 }

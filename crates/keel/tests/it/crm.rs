@@ -1178,3 +1178,95 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    async fn managers_give_records_to_people_in_their_line_only(t: TestDb) {
+        let demo = load_demo(&t.db).await;
+        let f = Fixture::new(&t.db, &demo).await;
+        let contact = keel_db::contacts::ContactInput {
+            name: "周先生".into(),
+            ..Default::default()
+        };
+        t.db.add_contact(&f.admin, f.own_account, &contact)
+            .await
+            .unwrap();
+        // Wu Ting is in the member's (East) team, under the same manager.
+        let teammate = id_of(&t.db, "wu.ting@yunfan.example").await;
+        let s = TestServer::start(&t).await;
+        let manager = signed_in(&s, &demo.manager).await;
+        let rep = signed_in(&s, &demo.member).await;
+        // A rep cannot give their account away; the form is not even offered.
+        let page = rep
+            .get(s.url(&format!("/accounts/{}", f.own_account)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("/owner\""), "no reassign form for a rep");
+        let res = rep
+            .post(s.url(&format!("/accounts/{}/owner", f.own_account)))
+            .form(&[("owner_id", teammate.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        // The manager cannot give it outside the line (to the North rep) ...
+        let res = manager
+            .post(s.url(&format!("/accounts/{}/owner", f.own_account)))
+            .form(&[("owner_id", f.other_rep.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        // ... but can within it; contacts move with the account.
+        let res = manager
+            .post(s.url(&format!("/accounts/{}/owner", f.own_account)))
+            .form(&[("owner_id", teammate.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(
+            t.db.account(&f.admin, f.own_account)
+                .await
+                .unwrap()
+                .owner_id,
+            Some(teammate)
+        );
+        let owners: Vec<Uuid> = keel_db::with_pool!(&t.db, p => sqlx::query_scalar("SELECT owner_id FROM contacts WHERE account_id = $1")
+            .bind(f.own_account).fetch_all(p).await.unwrap());
+        assert_eq!(owners, vec![teammate]);
+        // The rep no longer sees it.
+        assert_eq!(
+            rep.get(s.url(&format!("/accounts/{}", f.own_account)))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        // A director moves a deal across teams; it is on record.
+        let director = signed_in(&s, &demo.director).await;
+        let res = director
+            .post(s.url(&format!("/deals/{}/owner", f.other_deal)))
+            .form(&[("owner_id", f.member.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let rep_actor = Actor {
+            id: f.member,
+            role: Role::Member,
+            is_hr: false,
+        };
+        assert_eq!(
+            t.db.deal(&rep_actor, f.other_deal).await.unwrap().owner_id,
+            f.member
+        );
+        let n: i64 = keel_db::with_pool!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'reassign'")
+            .fetch_one(p).await.unwrap());
+        assert_eq!(n, 2);
+    }
+);

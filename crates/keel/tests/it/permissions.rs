@@ -213,6 +213,12 @@ db_test!(
             case(Method::GET, "/contacts", Body::None, all),
             case(
                 Method::POST,
+                format!("/deals/{other_deal}/owner"),
+                Body::Form(vec![("owner_id", crm.other_rep.to_string())]),
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
                 "/import",
                 Body::Form(vec![("source", "csv".into())]),
                 [Login, Refused, Refused, Refused, Refused],
