@@ -82,6 +82,7 @@ pub struct AccountPage {
     pub can_edit: bool,
     /// Who the account can be given to (empty when the person may not reassign it).
     pub owners: Vec<Choice>,
+    pub owner_action: String,
     /// Unowned: anyone may claim it.
     pub in_pool: bool,
     pub notice: Option<String>,
@@ -186,6 +187,7 @@ pub struct DealPage {
     pub can_edit: bool,
     /// Who the deal can be given to (empty when the person may not reassign it).
     pub owners: Vec<Choice>,
+    pub owner_action: String,
     pub moves: Vec<Choice>,
     pub notice: Option<String>,
     /// (when, what, who)

@@ -203,6 +203,7 @@ pub async fn show(
     let owners = super::owner_choices(&state, &me, a.owner_id, can_edit).await?;
     let page = AccountPage {
         owners,
+        owner_action: format!("/accounts/{id}/owner"),
         in_pool,
         error: super::pool::known_error(l, &q.error),
         contacts: contacts

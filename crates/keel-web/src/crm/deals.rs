@@ -226,6 +226,7 @@ pub async fn show(
     let owners = super::owner_choices(&state, &me, Some(d.owner_id), can_edit).await?;
     let page = DealPage {
         owners,
+        owner_action: format!("/deals/{id}/owner"),
         d: DealView {
             id: d.id.to_string(),
             stage: stage_label(l, &d.stage_name, &d.stage_name_en),
