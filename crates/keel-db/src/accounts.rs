@@ -114,7 +114,7 @@ impl Db {
         });
         sql.push_str(" ORDER BY a.name, a.id LIMIT $7");
         let limit = q.limit.clamp(1, 500);
-        let mut rows = with_pool!(self, p => {
+        let rows = with_pool!(self, p => {
             sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql))
                 .bind(actor.id)
                 .bind(all)
@@ -126,9 +126,7 @@ impl Db {
                 .fetch_all(p)
                 .await?
         });
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        Ok((rows, more))
+        Ok(crate::one_page(rows, limit))
     }
 
     /// One account, if the actor may see it; otherwise [`DbError::NotFound`], exactly as if it

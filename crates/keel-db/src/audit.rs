@@ -95,7 +95,7 @@ impl crate::Db {
             return Err(crate::DbError::Forbidden);
         }
         let limit = q.limit.clamp(1, 500);
-        let mut rows = crate::with_pool!(self, p => {
+        let rows = crate::with_pool!(self, p => {
             sqlx::query_as::<_, AuditRow>(
                 "SELECT a.id, a.at, a.actor_id, p.name AS actor_name, a.action, a.entity, \
                  a.entity_id, a.summary FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id \
@@ -114,8 +114,6 @@ impl crate::Db {
             .fetch_all(p)
             .await?
         });
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        Ok((rows, more))
+        Ok(crate::one_page(rows, limit))
     }
 }

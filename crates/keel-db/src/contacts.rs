@@ -139,7 +139,7 @@ impl Db {
         });
         sql.push_str(" ORDER BY c.name, c.id LIMIT $5");
         let limit = limit.clamp(1, 500);
-        let mut rows = with_pool!(self, p => {
+        let rows = with_pool!(self, p => {
             sqlx::query_as::<_, ContactLine>(sqlx::AssertSqlSafe(sql))
                 .bind(actor.id)
                 .bind(all)
@@ -149,8 +149,6 @@ impl Db {
                 .fetch_all(p)
                 .await?
         });
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        Ok((rows, more))
+        Ok(crate::one_page(rows, limit))
     }
 }

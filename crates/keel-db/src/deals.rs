@@ -216,7 +216,7 @@ impl Db {
         });
         sql.push_str(" ORDER BY d.id DESC LIMIT $9");
         let limit = q.limit.clamp(1, 500);
-        let mut rows = with_pool!(self, p => {
+        let rows = with_pool!(self, p => {
             sqlx::query_as::<_, Deal>(sqlx::AssertSqlSafe(sql))
                 .bind(actor.id)
                 .bind(all)
@@ -230,9 +230,7 @@ impl Db {
                 .fetch_all(p)
                 .await?
         });
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        Ok((rows, more))
+        Ok(crate::one_page(rows, limit))
     }
 
     pub async fn deal(&self, actor: &Actor, id: Uuid) -> Result<Deal> {

@@ -110,7 +110,7 @@ impl Db {
         });
         sql.push_str(" ORDER BY l.id DESC LIMIT $7");
         let limit = q.limit.clamp(1, 500);
-        let mut rows = with_pool!(self, p => {
+        let rows = with_pool!(self, p => {
             sqlx::query_as::<_, Lead>(sqlx::AssertSqlSafe(sql))
                 .bind(actor.id)
                 .bind(all)
@@ -122,9 +122,7 @@ impl Db {
                 .fetch_all(p)
                 .await?
         });
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        Ok((rows, more))
+        Ok(crate::one_page(rows, limit))
     }
 
     pub async fn lead(&self, actor: &Actor, id: Uuid) -> Result<Lead> {

@@ -70,3 +70,11 @@ macro_rules! with_tx {
 }
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;
+
+/// A page of a keyset-paginated list: the queries fetch `limit + 1` rows, and the extra one only
+/// tells whether more follow.
+pub(crate) fn one_page<T>(mut rows: Vec<T>, limit: u32) -> (Vec<T>, bool) {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    (rows, more)
+}

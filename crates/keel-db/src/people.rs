@@ -180,7 +180,7 @@ impl Db {
         let limit = q.limit.clamp(1, 500);
         let pattern = like_pattern(q.search.as_deref().unwrap_or(""));
         let sees_all = actor.sees_everything() || actor.is_hr;
-        let mut rows = with_pool!(self, p => {
+        let rows = with_pool!(self, p => {
             sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql))
                 .bind(actor.id)
                 .bind(sees_all)
@@ -191,9 +191,7 @@ impl Db {
                 .fetch_all(p)
                 .await?
         });
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        Ok((rows, more))
+        Ok(crate::one_page(rows, limit))
     }
 
     /// Every active person, for the org chart and pickers (small: one organisation).

@@ -171,7 +171,7 @@ async fn create_token(
 ) -> Result<Response, AppError> {
     me.require(Action::ManageOwnAccount)?;
     let l = me.l();
-    if let Some(e) = crate::auth::setup::required(l, &f.name, 100) {
+    if let Some(e) = crate::forms::required(l, &f.name, 100) {
         let notes = Notes {
             new_token: None,
             notice: None,
@@ -282,7 +282,7 @@ async fn api_create_token(
 ) -> Result<(StatusCode, Json<CreatedTokenDto>), AppError> {
     me.require(Action::ManageOwnAccount)?;
     no_token_from_token(&me)?;
-    if let Some(e) = crate::auth::setup::required(me.l(), &b.name, 100) {
+    if let Some(e) = crate::forms::required(me.l(), &b.name, 100) {
         return Err(AppError::Invalid(vec![("name".into(), e)]));
     }
     let (id, secret) = tokens::issue(&state.db, me.user.person_id, b.name.trim()).await?;

@@ -13,6 +13,7 @@ mod context;
 mod crm;
 mod csrf;
 mod error;
+mod forms;
 mod health;
 mod home;
 mod lang;

@@ -2,7 +2,7 @@
 
 use crate::api::parse_id;
 use crate::auth::me::Me;
-use crate::auth::setup::required;
+use crate::forms::required;
 use crate::people::opt_id;
 use crate::{AppError, AppState};
 use askama::Template;

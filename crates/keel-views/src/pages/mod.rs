@@ -100,11 +100,19 @@ impl Choice {
             selected: current.is_empty(),
         };
         std::iter::once(first)
-            .chain(items.into_iter().map(|(value, label)| Choice {
+            .chain(Choice::pick(items, current))
+            .collect()
+    }
+
+    /// Options where one must be chosen: `(value, label)` pairs with `current` selected.
+    pub fn pick(items: impl IntoIterator<Item = (String, String)>, current: &str) -> Vec<Choice> {
+        items
+            .into_iter()
+            .map(|(value, label)| Choice {
                 selected: value == current,
                 value,
                 label,
-            }))
+            })
             .collect()
     }
 }

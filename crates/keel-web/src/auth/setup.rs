@@ -2,6 +2,7 @@
 //! first administrator. Once that exists, this page is gone for good.
 
 use crate::auth::{passwords, session};
+use crate::forms::{email_error, required};
 use crate::{AppError, AppState, context::Ctx};
 use askama::Template;
 use axum::Form;
@@ -124,33 +125,4 @@ fn render(
         },
     };
     Ok((status, Html(page.render()?)).into_response())
-}
-
-/// The localized complaint about a required text field, if it has one.
-pub fn required(l: Locale, value: &str, max: usize) -> Option<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        Some(l.t("field-required"))
-    } else if v.chars().count() > max {
-        Some(l.t_args("field-too-long", &[("max", &max.to_string())]))
-    } else {
-        None
-    }
-}
-
-/// A deliberately loose check: one `@`, something on both sides, a dot in the domain.
-pub fn email_error(l: Locale, value: &str) -> Option<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Some(l.t("field-required"));
-    }
-    let ok = v.len() <= 254
-        && !v.contains(char::is_whitespace)
-        && v.split_once('@').is_some_and(|(user, domain)| {
-            !user.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.contains('@')
-        });
-    (!ok).then(|| l.t("field-email-invalid"))
 }

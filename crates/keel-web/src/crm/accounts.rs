@@ -1,6 +1,7 @@
-use super::{assignable, money, quick_add, timeline};
+use super::{money, quick_add, timeline};
 use crate::auth::me::Me;
-use crate::auth::setup::required;
+use crate::forms::non_empty;
+use crate::forms::required;
 use crate::people::opt_id;
 use crate::{AppError, AppState, api::parse_id};
 use askama::Template;
@@ -270,11 +271,6 @@ pub struct AccountForm {
     owner_id: String,
 }
 
-fn non_empty(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
-}
-
 fn validate(
     l: Locale,
     f: &AccountForm,
@@ -360,26 +356,7 @@ async fn render_form(
         text("tags", "text", "account-tags", &f.tags, false),
     ];
     if editing.is_none() {
-        let mut owners: Vec<(String, String)> = assignable(state, me)
-            .await?
-            .into_iter()
-            .map(|(id, n)| (id.to_string(), n))
-            .collect();
-        owners.push(("pool".into(), l.t("pool-name")));
-        let current = if f.owner_id.is_empty() {
-            me.user.person_id.to_string()
-        } else {
-            f.owner_id.clone()
-        };
-        let mut options = Choice::list("", owners, &current);
-        options.remove(0);
-        fields.push(Field {
-            name: "owner_id",
-            kind: "select",
-            label: l.t("record-owner"),
-            options,
-            ..Default::default()
-        });
+        fields.push(super::owner_field(state, me, &f.owner_id, true).await?);
     }
     fields.push(Field {
         max: 2000,

@@ -1,6 +1,6 @@
 use super::{local, timeline};
 use crate::auth::me::Me;
-use crate::auth::setup::required;
+use crate::forms::required;
 use crate::people::opt_id;
 use crate::{AppError, AppState, api::parse_id};
 use askama::Template;

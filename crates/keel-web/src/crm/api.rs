@@ -180,7 +180,7 @@ async fn create_account(
     me: Me,
     ApiJson(b): ApiJson<NewAccountDto>,
 ) -> Result<(StatusCode, Json<AccountDto>), AppError> {
-    if let Some(e) = crate::auth::setup::required(me.l(), &b.name, 200) {
+    if let Some(e) = crate::forms::required(me.l(), &b.name, 200) {
         return Err(invalid("name", e));
     }
     let status = b.status.unwrap_or_else(|| "prospect".into());
@@ -356,7 +356,7 @@ async fn create_deal(
     ApiJson(b): ApiJson<NewDealDto>,
 ) -> Result<(StatusCode, Json<DealDto>), AppError> {
     let l = me.l();
-    if let Some(e) = crate::auth::setup::required(l, &b.name, 200) {
+    if let Some(e) = crate::forms::required(l, &b.name, 200) {
         return Err(invalid("name", e));
     }
     if b.amount_minor < 0 {
@@ -565,7 +565,7 @@ async fn create_activity(
     if !KINDS.contains(&b.kind.as_str()) {
         return Err(invalid("kind", l.t("field-required")));
     }
-    if let Some(e) = crate::auth::setup::required(l, &b.subject, 200) {
+    if let Some(e) = crate::forms::required(l, &b.subject, 200) {
         return Err(invalid("subject", e));
     }
     let input = ActivityInput {
@@ -705,7 +705,7 @@ async fn create_lead(
     me: Me,
     ApiJson(b): ApiJson<NewLeadDto>,
 ) -> Result<(StatusCode, Json<LeadDto>), AppError> {
-    if let Some(e) = crate::auth::setup::required(me.l(), &b.name, 200) {
+    if let Some(e) = crate::forms::required(me.l(), &b.name, 200) {
         return Err(invalid("name", e));
     }
     let input = LeadInput {
@@ -905,7 +905,7 @@ async fn create_contact(
     ApiJson(b): ApiJson<NewContactDto>,
 ) -> Result<(StatusCode, Json<ContactDto>), AppError> {
     let account = parse_id(&id)?;
-    if let Some(e) = crate::auth::setup::required(me.l(), &b.name, 100) {
+    if let Some(e) = crate::forms::required(me.l(), &b.name, 100) {
         return Err(invalid("name", e));
     }
     let input = ContactInput {

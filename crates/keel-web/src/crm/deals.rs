@@ -1,7 +1,8 @@
 use super::accounts::stage_label;
-use super::{assignable, local, money, quick_add, timeline};
+use super::{local, money, quick_add, timeline};
 use crate::auth::me::Me;
-use crate::auth::setup::required;
+use crate::forms::non_empty;
+use crate::forms::required;
 use crate::people::{opt_id, urlencode};
 use crate::{AppError, AppState, api::parse_id};
 use askama::Template;
@@ -309,11 +310,6 @@ pub struct DealForm {
     account: String,
 }
 
-fn non_empty(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
-}
-
 fn validate(l: Locale, f: &DealForm, me: Uuid) -> Result<DealInput, Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
     if let Some(e) = required(l, &f.name, 200) {
@@ -413,18 +409,7 @@ async fn render_form(
     } else {
         f.account_id.clone()
     };
-    let owners: Vec<(String, String)> = assignable(state, me)
-        .await?
-        .into_iter()
-        .map(|(id, n)| (id.to_string(), n))
-        .collect();
-    let owner = if f.owner_id.is_empty() {
-        me.user.person_id.to_string()
-    } else {
-        f.owner_id.clone()
-    };
-    let mut owner_options = Choice::list("", owners, &owner);
-    owner_options.remove(0);
+    let owner = super::owner_field(state, me, &f.owner_id, false).await?;
     let fields = vec![
         text("name", "text", "deal-name", &f.name, true),
         Field {
@@ -468,13 +453,7 @@ async fn render_form(
             ),
             ..Default::default()
         },
-        Field {
-            name: "owner_id",
-            kind: "select",
-            label: l.t("record-owner"),
-            options: owner_options,
-            ..Default::default()
-        },
+        owner,
         text(
             "product_line",
             "text",

@@ -1,7 +1,8 @@
 use super::accounts::stage_label;
-use super::{assignable, quick_add, timeline};
+use super::{quick_add, timeline};
 use crate::auth::me::Me;
-use crate::auth::setup::required;
+use crate::forms::non_empty;
+use crate::forms::required;
 use crate::people::{opt_id, urlencode};
 use crate::{AppError, AppState, api::parse_id};
 use askama::Template;
@@ -135,11 +136,6 @@ pub struct LeadForm {
     owner_id: String,
 }
 
-fn non_empty(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
-}
-
 async fn render_form(
     state: &AppState,
     me: &Me,
@@ -159,19 +155,7 @@ async fn render_form(
         error: err(name),
         ..Default::default()
     };
-    let mut owners: Vec<(String, String)> = assignable(state, me)
-        .await?
-        .into_iter()
-        .map(|(id, n)| (id.to_string(), n))
-        .collect();
-    owners.push(("pool".into(), l.t("pool-name")));
-    let current = if f.owner_id.is_empty() {
-        me.user.person_id.to_string()
-    } else {
-        f.owner_id.clone()
-    };
-    let mut options = Choice::list("", owners, &current);
-    options.remove(0);
+    let owner = super::owner_field(state, me, &f.owner_id, true).await?;
     let page = RecordFormPage {
         heading: l.t("leads-new"),
         action: "/leads".into(),
@@ -183,13 +167,7 @@ async fn render_form(
             text("phone", "text", "contact-phone", &f.phone, false),
             text("source", "text", "lead-source", &f.source, false),
             text("industry", "text", "account-industry", &f.industry, false),
-            Field {
-                name: "owner_id",
-                kind: "select",
-                label: l.t("record-owner"),
-                options,
-                ..Default::default()
-            },
+            owner,
         ],
         error: (!errors.is_empty()).then(|| l.t("error-invalid_input")),
         chrome: me.ctx.chrome(),

@@ -140,6 +140,37 @@ pub async fn assignable(state: &AppState, me: &Me) -> Result<Vec<(Uuid, String)>
         .collect())
 }
 
+/// The owner `<select>` of a new record: the people `me` may give it to, optionally the
+/// shared pool, with `chosen` (or `me`) selected.
+pub async fn owner_field(
+    state: &AppState,
+    me: &Me,
+    chosen: &str,
+    pool: bool,
+) -> Result<keel_views::Field, AppError> {
+    let l = me.l();
+    let mut owners: Vec<(String, String)> = assignable(state, me)
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id.to_string(), n))
+        .collect();
+    if pool {
+        owners.push(("pool".into(), l.t("pool-name")));
+    }
+    let current = if chosen.is_empty() {
+        me.user.person_id.to_string()
+    } else {
+        chosen.to_owned()
+    };
+    Ok(keel_views::Field {
+        name: "owner_id",
+        kind: "select",
+        label: l.t("record-owner"),
+        options: Choice::pick(owners, &current),
+        ..Default::default()
+    })
+}
+
 /// A local path to go back to after a form, never another site.
 pub fn local(back: &str, fallback: &str) -> String {
     if back.starts_with('/') && !back.starts_with("//") {
@@ -164,14 +195,10 @@ pub async fn owner_choices(
     if people.len() < 2 {
         return Ok(Vec::new());
     }
-    let current = current.to_string();
-    let mut choices = Choice::list(
-        "",
+    Ok(Choice::pick(
         people.into_iter().map(|(id, n)| (id.to_string(), n)),
-        &current,
-    );
-    choices.remove(0);
-    Ok(choices)
+        &current.to_string(),
+    ))
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -4,7 +4,8 @@
 use super::pages::opt_id;
 use crate::auth::me::Me;
 use crate::auth::passwords;
-use crate::auth::setup::{email_error, required};
+use crate::forms::non_empty;
+use crate::forms::{email_error, required};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::Form;
@@ -39,11 +40,6 @@ pub struct PersonForm {
 
 /// Field name -> localized message.
 type Errors = Vec<(&'static str, String)>;
-
-fn non_empty(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
-}
 
 /// Checks the form and turns it into the storage input, or the fields that need attention.
 pub fn validate(l: Locale, f: &PersonForm, creating: bool) -> Result<PersonInput, Errors> {

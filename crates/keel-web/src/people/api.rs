@@ -161,7 +161,7 @@ pub struct NewPersonDto {
 
 fn check(l: Locale, i: &PersonInput, password: Option<&str>) -> Result<(), AppError> {
     let mut errors = Vec::new();
-    if let Some(e) = crate::auth::setup::required(l, &i.name, 100) {
+    if let Some(e) = crate::forms::required(l, &i.name, 100) {
         errors.push(("name".to_owned(), e));
     }
     for (field, value) in [("name_en", &i.name_en), ("title", &i.title)] {
@@ -173,7 +173,7 @@ fn check(l: Locale, i: &PersonInput, password: Option<&str>) -> Result<(), AppEr
         }
     }
     if let Some(email) = &i.email
-        && let Some(e) = crate::auth::setup::email_error(l, email)
+        && let Some(e) = crate::forms::email_error(l, email)
     {
         errors.push(("email".to_owned(), e));
     }
