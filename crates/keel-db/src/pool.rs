@@ -254,22 +254,29 @@ impl Db {
         let at = now();
         let cutoff = at - TimeDelta::days(rules.return_after_days.into());
         let table = kind.as_str();
-        let mut tx = self.begin_write().await?;
-        lock_pool(&mut tx).await?;
+        let sql = format!(
+            "SELECT id, owner_id FROM {table} WHERE owner_id IS NOT NULL \
+             AND (last_activity_at IS NULL OR last_activity_at < $1) \
+             AND COALESCE(owned_since, created_at) < $1{}",
+            workable(kind)
+        );
         #[derive(sqlx::FromRow)]
         struct Stale {
             id: Uuid,
             owner_id: Uuid,
         }
+        // This runs on every pool page view: look first without the writer lock, and take it
+        // only when something is due (then look again under the lock).
+        let due: Vec<Stale> = with_pool!(self, p => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(cutoff).fetch_all(p).await?
+        });
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin_write().await?;
+        lock_pool(&mut tx).await?;
         let stale: Vec<Stale> = with_tx!(&mut tx, c => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT id, owner_id FROM {table} WHERE owner_id IS NOT NULL \
-                 AND (last_activity_at IS NULL OR last_activity_at < $1) \
-                 AND COALESCE(owned_since, created_at) < $1{}", workable(kind)
-            )))
-            .bind(cutoff)
-            .fetch_all(c)
-            .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(cutoff).fetch_all(c).await?
         });
         for s in &stale {
             release_in(&mut tx, kind, s.id, s.owner_id, at).await?;
