@@ -1,5 +1,6 @@
 //! keel speaks Chinese (zh-CN) and English. Every user-facing string is a Fluent message in
-//! `locales/<lang>/main.ftl`; a test keeps the two files' keys identical.
+//! `locales/<lang>/*.ftl` (`main.ftl` plus one file per area); tests keep both languages' files
+//! and keys identical.
 
 mod format;
 
@@ -105,7 +106,7 @@ impl Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn keys(src: &str) -> BTreeSet<String> {
         src.lines()
@@ -114,45 +115,89 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn both_languages_have_exactly_the_same_keys() {
-        let zh = keys(include_str!("../locales/zh-CN/main.ftl"));
-        let en = keys(include_str!("../locales/en/main.ftl"));
-        assert!(!zh.is_empty());
-        let only_zh: Vec<_> = zh.difference(&en).collect();
-        let only_en: Vec<_> = en.difference(&zh).collect();
-        assert!(only_zh.is_empty(), "missing in en: {only_zh:?}");
-        assert!(only_en.is_empty(), "missing in zh-CN: {only_en:?}");
+    /// Each `.ftl` file of one language (areas keep their own file) with its source text.
+    fn files(lang: &str) -> BTreeMap<String, String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect()
+    }
+
+    /// Every key of the English files; a key defined in two files is a mistake.
+    fn all_keys() -> BTreeSet<String> {
+        let mut all = BTreeSet::new();
+        for (file, src) in files("en") {
+            for key in keys(&src) {
+                assert!(all.insert(key.clone()), "{key} is defined twice ({file})");
+            }
+        }
+        all
     }
 
     #[test]
+    fn both_languages_have_exactly_the_same_files_and_keys() {
+        let zh = files("zh-CN");
+        let en = files("en");
+        assert!(en.contains_key("main.ftl"));
+        assert_eq!(zh.keys().collect::<Vec<_>>(), en.keys().collect::<Vec<_>>());
+        for (file, src) in &zh {
+            let zh = keys(src);
+            let en = keys(&en[file]);
+            let only_zh: Vec<_> = zh.difference(&en).collect();
+            let only_en: Vec<_> = en.difference(&zh).collect();
+            assert!(only_zh.is_empty(), "{file}: missing in en: {only_zh:?}");
+            assert!(only_en.is_empty(), "{file}: missing in zh-CN: {only_en:?}");
+        }
+    }
+
+    /// Every message formats in both languages with the variables it names.
+    #[test]
     fn every_key_translates_in_both_languages() {
-        let missing: Vec<String> = keys(include_str!("../locales/en/main.ftl"))
-            .into_iter()
-            .flat_map(|k| Locale::ALL.map(|l| (k.clone(), l)))
-            .filter(|(k, l)| {
-                l.t_args(
-                    k,
-                    &[
-                        ("name", "N"),
-                        ("max", "9"),
-                        ("minutes", "5"),
-                        ("count", "3"),
-                        ("claims", "1"),
-                        ("value", "4.5"),
-                        ("table", "T"),
-                        ("created", "1"),
-                        ("updated", "2"),
-                        ("held", "2"),
-                        ("days", "3"),
-                        ("cooldown", "4"),
-                    ],
-                )
-                .contains("Unknown localization")
-            })
-            .map(|(k, l)| format!("{k}/{}", l.code()))
-            .collect();
-        assert!(missing.is_empty(), "untranslatable: {missing:?}");
+        let mut broken = Vec::new();
+        for lang in ["en", "zh-CN"] {
+            let locale = Locale::parse(lang).unwrap();
+            for src in files(lang).values() {
+                // A message with its attribute-free continuation lines.
+                let mut messages: Vec<(String, String)> = Vec::new();
+                for line in src.lines() {
+                    if line.starts_with(|c: char| c.is_ascii_lowercase()) {
+                        if let Some((k, v)) = line.split_once('=') {
+                            messages.push((k.trim().to_owned(), v.to_owned()));
+                        }
+                    } else if line.starts_with(' ') {
+                        if let Some(last) = messages.last_mut() {
+                            last.1.push_str(line);
+                        }
+                    }
+                }
+                for (key, body) in messages {
+                    let vars: Vec<&'static str> = body
+                        .split('$')
+                        .skip(1)
+                        .map(|v| {
+                            let name: String = v
+                                .chars()
+                                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                                .collect();
+                            &*Box::leak(name.into_boxed_str())
+                        })
+                        .collect();
+                    let args: Vec<(&'static str, &str)> = vars.iter().map(|v| (*v, "7")).collect();
+                    let out = locale.t_args(&key, &args);
+                    if out.contains("Unknown localization") || out.contains("{$") {
+                        broken.push(format!("{key}/{lang}: {out}"));
+                    }
+                }
+            }
+        }
+        assert!(broken.is_empty(), "untranslatable: {broken:?}");
     }
 
     /// Every key the code and templates ask for literally (`.t("key")`, `.t_args("key", ..)`)
@@ -175,7 +220,7 @@ mod tests {
             walk(&crates.join(dir), &mut files);
         }
         assert!(files.len() > 10, "found the sources");
-        let known = keys(include_str!("../locales/en/main.ftl"));
+        let known = all_keys();
         let mut unknown = BTreeSet::new();
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
@@ -193,7 +238,7 @@ mod tests {
         }
         assert!(
             unknown.is_empty(),
-            "keys missing from main.ftl: {unknown:?}"
+            "keys missing from the .ftl files: {unknown:?}"
         );
     }
 
