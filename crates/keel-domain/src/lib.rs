@@ -1,8 +1,11 @@
 //! keel's domain: pure types and rules, no I/O. Every other crate depends on this one.
 
+pub mod goals;
 pub mod ids;
+pub mod metrics;
 pub mod money;
 pub mod people;
+pub mod periods;
 pub mod pipeline;
 pub mod roles;
 pub mod time;
