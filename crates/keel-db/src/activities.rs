@@ -3,6 +3,7 @@
 //! follow-up of its account or lead, in the same transaction, for the pool's return rule.
 
 use crate::crm::{Module, readable};
+use crate::rollups::{self, Source};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -140,6 +141,7 @@ impl Db {
             .execute(&mut *c)
             .await?;
         });
+        rollups::record(&mut tx, Source::Activity(id)).await?;
         let entry = audit::Entry {
             actor: Some(actor.id),
             action: "create",
@@ -229,6 +231,7 @@ impl Db {
         self.check_writable(actor, Some(a.owner_id)).await?;
         let at = now();
         let mut tx = self.begin_write().await?;
+        let before = rollups::facts_of(&mut tx, Source::Activity(id)).await?;
         with_tx!(&mut tx, c => {
             sqlx::query(
                 "UPDATE activities SET done_at = CASE WHEN kind = 'task' THEN COALESCE(done_at, $2) ELSE done_at END, \
@@ -240,6 +243,7 @@ impl Db {
             .execute(c)
             .await?;
         });
+        rollups::settle(&mut tx, Source::Activity(id), before).await?;
         let entry = audit::Entry {
             actor: Some(actor.id),
             action: "complete",

@@ -142,6 +142,15 @@ impl Db {
         }
         let at = keel_domain::time::now();
         let mut tx = self.begin_write().await?;
+        // Revenue and activity credit follow the owner (see keel_domain::metrics).
+        let source = match kind {
+            Owned::Account => None,
+            Owned::Deal => Some(crate::rollups::Source::Deal(id)),
+        };
+        let before = match source {
+            Some(s) => crate::rollups::facts_of(&mut tx, s).await?,
+            None => Vec::new(),
+        };
         crate::with_tx!(&mut tx, c => {
             let sql = if kind == Owned::Account {
                 format!("UPDATE {table} SET owner_id = $2, owned_since = $3, updated_at = $3 WHERE id = $1 AND owner_id = $4")
@@ -169,6 +178,9 @@ impl Db {
                     .await?;
             }
         });
+        if let Some(s) = source {
+            crate::rollups::settle(&mut tx, s, before).await?;
+        }
         let entry = crate::audit::Entry {
             actor: Some(actor.id),
             action: "reassign",

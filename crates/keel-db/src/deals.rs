@@ -3,6 +3,7 @@
 
 use crate::crm::{Module, readable};
 use crate::people::like_pattern;
+use crate::rollups::{self, Source};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -370,6 +371,7 @@ impl Db {
             .execute(&mut *c)
             .await?;
         });
+        rollups::record(&mut tx, Source::Deal(id)).await?;
         let entry = audit::Entry {
             actor: Some(actor.id),
             action: "create",
@@ -408,6 +410,7 @@ impl Db {
             .is_some_and(Category::is_closed)
             .then_some(at);
         let mut tx = self.begin_write().await?;
+        let before = rollups::facts_of(&mut tx, Source::Deal(id)).await?;
         with_tx!(&mut tx, c => {
             // Guarded by the stage we read: of two moves racing, one wins and the other is
             // refused, so the history stays one unbroken chain.
@@ -440,6 +443,7 @@ impl Db {
             .execute(&mut *c)
             .await?;
         });
+        rollups::settle(&mut tx, Source::Deal(id), before).await?;
         let entry = audit::Entry {
             actor: Some(actor.id),
             action: "move",

@@ -12,6 +12,7 @@ use crate::accounts::{AccountQuery, normalise_tags};
 use crate::crm::{Module, readable};
 use crate::deals::{DealQuery, Stage};
 use crate::people::{PersonInput, ensure_an_admin, insert_person, lock_people, would_cycle};
+use crate::rollups::{self, Source};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -1125,6 +1126,7 @@ impl<'a> Importer<'a> {
         }
         match existing {
             Some(id) => {
+                let before = rollups::facts_of(self.tx, Source::Lead(id)).await?;
                 with_tx!(&mut *self.tx, c => {
                     sqlx::query(
                         "UPDATE leads SET name = $2, company = COALESCE($3, company), \
@@ -1149,6 +1151,7 @@ impl<'a> Importer<'a> {
                     .execute(c)
                     .await?;
                 });
+                rollups::settle(self.tx, Source::Lead(id), before).await?;
             }
             None => {
                 with_tx!(&mut *self.tx, c => {
@@ -1289,6 +1292,7 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
+        rollups::record(self.tx, Source::Deal(id)).await?;
         self.stage_history(id, None, stage.id, entered).await
     }
 
@@ -1305,6 +1309,7 @@ impl<'a> Importer<'a> {
             stage_entered_at: DateTime<Utc>,
             closed_at: Option<DateTime<Utc>>,
         }
+        let before = rollups::facts_of(self.tx, Source::Deal(id)).await?;
         let stored: Stored = with_tx!(&mut *self.tx, c => {
             sqlx::query_as("SELECT stage_id, stage_entered_at, closed_at FROM deals WHERE id = $1")
                 .bind(id)
@@ -1351,6 +1356,7 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
+        rollups::settle(self.tx, Source::Deal(id), before).await?;
         if moved {
             self.stage_history(id, Some(stored.stage_id), stage.id, self.at)
                 .await?;
@@ -1459,13 +1465,14 @@ impl<'a> Importer<'a> {
     ) -> Result<()> {
         let done = self.done_at(r.done, at, None);
         let check_in = (r.kind == "visit").then_some(at);
+        let id = new_id();
         with_tx!(&mut *self.tx, c => {
             sqlx::query(
                 "INSERT INTO activities (id, kind, subject, notes, owner_id, at, due_date, done_at, \
                  account_id, contact_id, deal_id, lead_id, check_in_at, external_id, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             )
-            .bind(new_id())
+            .bind(id)
             .bind(&r.kind)
             .bind(&r.subject)
             .bind(&r.notes)
@@ -1483,6 +1490,7 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
+        rollups::record(self.tx, Source::Activity(id)).await?;
         self.follow_up(l, at).await
     }
 
@@ -1499,6 +1507,7 @@ impl<'a> Importer<'a> {
             at: DateTime<Utc>,
             done_at: Option<DateTime<Utc>>,
         }
+        let before = rollups::facts_of(self.tx, Source::Activity(id)).await?;
         let stored: Stored = with_tx!(&mut *self.tx, c => {
             sqlx::query_as("SELECT at, done_at FROM activities WHERE id = $1")
                 .bind(id)
@@ -1530,6 +1539,7 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
+        rollups::settle(self.tx, Source::Activity(id), before).await?;
         self.follow_up(l, at).await
     }
 

@@ -4,6 +4,7 @@
 use crate::crm::{Module, readable};
 use crate::deals::DealInput;
 use crate::people::like_pattern;
+use crate::rollups::{self, Source};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, audit, with_pool, with_tx};
 use chrono::{DateTime, Utc};
@@ -221,6 +222,7 @@ impl Db {
         let contact_id = new_id();
         let deal_id = conv.deal.as_ref().map(|_| new_id());
         let mut tx = self.begin_write().await?;
+        let before = rollups::facts_of(&mut tx, Source::Lead(id)).await?;
         if conv.existing_account.is_none() {
             with_tx!(&mut tx, c => {
                 sqlx::query(
@@ -309,6 +311,10 @@ impl Db {
         });
         if changed != 1 {
             return Err(DbError::Conflict("lead_converted"));
+        }
+        rollups::settle(&mut tx, Source::Lead(id), before).await?;
+        if let Some(deal_id) = deal_id {
+            rollups::record(&mut tx, Source::Deal(deal_id)).await?;
         }
         let made = [
             (

@@ -73,6 +73,7 @@ impl Db {
             .execute(c)
             .await?;
         });
+        crate::rollups::record(&mut tx, crate::rollups::Source::Satisfaction(id)).await?;
         let entry = audit::Entry {
             actor: Some(actor.id),
             action: "create",

@@ -3,10 +3,12 @@
 
 mod account;
 mod crm;
+mod kpis;
 mod people;
 
 pub use account::*;
 pub use crm::*;
+pub use kpis::*;
 pub use people::*;
 
 use askama::Template;
@@ -46,6 +48,7 @@ impl Chrome {
             ("/contacts", "nav-contacts"),
             ("/deals", "nav-deals"),
             ("/leads", "nav-leads"),
+            ("/kpis", "nav-kpis"),
             ("/import", "nav-import"),
             ("/people", "nav-people"),
             ("/org", "nav-org"),

@@ -16,5 +16,6 @@ mod migrations;
 mod multi_server;
 mod people;
 mod permissions;
+mod rollups;
 mod visibility;
 mod web;
