@@ -136,6 +136,51 @@ db_test!(
             case(Method::GET, "/healthz", Body::None, public),
             case(Method::GET, "/metrics", Body::None, public),
             case(Method::GET, "/api/v1/openapi.json", Body::None, public),
+            // Metrics: one's own line; the organisation for directors and admins.
+            case(Method::GET, "/kpis", Body::None, all),
+            case(
+                Method::GET,
+                "/kpis?scope=org",
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::GET,
+                "/kpis/won_revenue?bucket=week",
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                format!("/kpis/calls?scope=person:{other}"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::GET,
+                "/kpis/no_such_metric",
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
+            case(Method::GET, "/api/v1/metrics", Body::None, all),
+            case(
+                Method::GET,
+                format!("/api/v1/metrics/won_revenue?scope=person:{other}"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::GET,
+                format!("/api/v1/metrics/win_rate?scope=team:{team}&from=2026-01-01&to=2025-01-01"),
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(
+                Method::GET,
+                "/api/v1/metrics/visits?scope=galaxy",
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
             // Writes to other people's records.
             case(
                 Method::POST,
@@ -617,6 +662,8 @@ fn template_of(path: &str) -> String {
                 "{id}"
             } else if i > 0 && segs[i - 1] == "pool" {
                 "{kind}"
+            } else if i == 4 && segs[3] == "metrics" {
+                "{metric}"
             } else {
                 seg
             }

@@ -340,3 +340,119 @@ db_test!(
         assert_eq!(Metric::WinRate.from_totals(&totals, "CNY"), Some(expected));
     }
 );
+
+db_test!(
+    async fn the_metrics_api_matches_the_rows_for_each_scope(t: TestDb) {
+        use crate::harness::{TestServer, signed_in};
+        let logins = keel::demo::load(&t.db).await.unwrap();
+        drop(logins);
+        let s = TestServer::start(&t).await;
+        let director = signed_in(&s, "chen.jing@yunfan.example").await;
+        let (from, to) = ("2025-04-01", "2026-09-30");
+        let get = |c: &reqwest::Client, path: String| {
+            let c = c.clone();
+            let url = s.url(&path);
+            async move {
+                let res = c.get(url).send().await.unwrap();
+                assert!(res.status().is_success(), "{path}: {}", res.status());
+                res.json::<serde_json::Value>().await.unwrap()
+            }
+        };
+        // Organisation: won revenue in CNY closed inside the period, straight from the rows.
+        let v = get(
+            &director,
+            format!("/api/v1/metrics/won_revenue?scope=org&from={from}&to={to}&bucket=quarter"),
+        )
+        .await;
+        let deals: Vec<(i64, String, chrono::DateTime<Utc>)> = keel_db::with_pool!(&t.db, p => {
+            sqlx::query_as("SELECT d.amount_minor, d.currency, d.closed_at FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.category = 'won' AND d.closed_at IS NOT NULL")
+                .fetch_all(p).await.unwrap()
+        });
+        let (f, e) = (
+            from.parse::<NaiveDate>().unwrap(),
+            to.parse::<NaiveDate>().unwrap(),
+        );
+        let expected: i64 = deals
+            .iter()
+            .filter(|(_, c, at)| c == "CNY" && at.date_naive() >= f && at.date_naive() <= e)
+            .map(|(a, _, _)| a)
+            .sum();
+        assert!(expected > 0);
+        assert_eq!(v["value"].as_i64(), Some(expected));
+        assert_eq!(v["currency"], "CNY");
+        let history = v["history"].as_array().unwrap();
+        assert_eq!(history.len(), 6, "six quarters");
+        assert_eq!(history[0]["label"], "2025-Q2");
+        let summed: i64 = history.iter().map(|p| p["value"].as_i64().unwrap()).sum();
+        assert_eq!(summed, expected);
+
+        // A team: its members' and lead's calls; the manager may see it, a member of it may not.
+        let manager_id = id_of(&t.db, "li.qiang@yunfan.example").await;
+        let team =
+            t.db.teams()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|t| t.lead_id == Some(manager_id))
+                .unwrap();
+        let line = t.db.reporting_line(manager_id).await.unwrap();
+        let calls: Vec<(Uuid, chrono::DateTime<Utc>)> = keel_db::with_pool!(&t.db, p => {
+            sqlx::query_as("SELECT owner_id, at FROM activities WHERE kind = 'call'").fetch_all(p).await.unwrap()
+        });
+        let expected = calls
+            .iter()
+            .filter(|(o, at)| line.contains(o) && at.date_naive() >= f && at.date_naive() <= e)
+            .count() as i64;
+        let manager = signed_in(&s, "li.qiang@yunfan.example").await;
+        let v = get(
+            &manager,
+            format!(
+                "/api/v1/metrics/calls?scope=team:{}&from={from}&to={to}",
+                team.id
+            ),
+        )
+        .await;
+        assert_eq!(v["value"].as_i64(), Some(expected));
+        let member = signed_in(&s, "zhou.jie@yunfan.example").await;
+        let res = member
+            .get(s.url(&format!("/api/v1/metrics/calls?scope=team:{}", team.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+
+        // A rep's own win rate: won / (won + lost) of their deals closed in the period.
+        let rep = id_of(&t.db, "zhou.jie@yunfan.example").await;
+        let closed: Vec<(Uuid, String, chrono::DateTime<Utc>)> = keel_db::with_pool!(&t.db, p => {
+            sqlx::query_as("SELECT d.owner_id, s.category, d.closed_at FROM deals d JOIN stages s ON s.id = d.stage_id WHERE d.closed_at IS NOT NULL AND s.category <> 'open'")
+                .fetch_all(p).await.unwrap()
+        });
+        let mine: Vec<_> = closed
+            .iter()
+            .filter(|(o, _, at)| *o == rep && at.date_naive() >= f && at.date_naive() <= e)
+            .collect();
+        let won = mine.iter().filter(|(_, c, _)| c == "won").count() as i64;
+        let total = mine.len() as i64;
+        assert!(total > 0, "the demo rep closed deals");
+        let v = get(
+            &member,
+            format!("/api/v1/metrics/win_rate?from={from}&to={to}"),
+        )
+        .await;
+        assert_eq!(v["scope"], format!("person:{rep}"));
+        assert_eq!(
+            v["value"].as_i64(),
+            Some((won * 2000 + total) / (2 * total))
+        );
+        // The catalog page shows the same figure, formatted.
+        let page = member
+            .get(s.url(&format!("/kpis?from={from}&to={to}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("metric-win_rate"));
+    }
+);
