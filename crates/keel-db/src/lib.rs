@@ -23,6 +23,7 @@ pub mod rollups;
 pub mod satisfaction;
 pub mod sessions;
 pub mod setup;
+pub mod targets;
 pub mod teams;
 pub mod tokens;
 mod tx;

@@ -31,6 +31,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0004_rollups.sql"),
         postgres: include_str!("../migrations/postgres/0004_rollups.sql"),
     },
+    Embedded {
+        version: 6,
+        description: "targets",
+        sqlite: include_str!("../migrations/sqlite/0006_targets.sql"),
+        postgres: include_str!("../migrations/postgres/0006_targets.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

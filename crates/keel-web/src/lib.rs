@@ -21,6 +21,7 @@ mod lang;
 mod metrics;
 mod people;
 mod state;
+mod targets;
 mod teams;
 
 pub use auth::passwords::hash as hash_password;
@@ -128,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(account::routes())
         .merge(kpis::routes())
+        .merge(targets::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which

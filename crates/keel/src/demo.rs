@@ -206,6 +206,12 @@ async fn load_with(db: &Db, history: bool) -> Result<Logins, String> {
         db.insert_crm_seed(admin_id, &crm)
             .await
             .map_err(|e| e.to_string())?;
+        let admin = keel_db::visibility::Actor {
+            id: admin_id,
+            role: keel_domain::roles::Role::Admin,
+            is_hr: true,
+        };
+        crate::demo_targets::load(db, admin).await?;
     }
     Ok(vec![
         ("director", email("Chen Jing")),

@@ -5,4 +5,5 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 mod demo_history;
+mod demo_targets;
 pub mod settings;

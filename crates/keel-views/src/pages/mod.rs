@@ -5,11 +5,13 @@ mod account;
 mod crm;
 mod kpis;
 mod people;
+mod targets;
 
 pub use account::*;
 pub use crm::*;
 pub use kpis::*;
 pub use people::*;
+pub use targets::*;
 
 use askama::Template;
 use keel_i18n::Locale;
@@ -49,6 +51,7 @@ impl Chrome {
             ("/deals", "nav-deals"),
             ("/leads", "nav-leads"),
             ("/kpis", "nav-kpis"),
+            ("/forecast", "nav-forecast"),
             ("/import", "nav-import"),
             ("/people", "nav-people"),
             ("/org", "nav-org"),

@@ -17,5 +17,6 @@ mod multi_server;
 mod people;
 mod permissions;
 mod rollups;
+mod targets;
 mod visibility;
 mod web;

@@ -163,6 +163,62 @@ db_test!(
                 [Login, Hidden, Hidden, Hidden, Hidden],
             ),
             case(Method::GET, "/api/v1/metrics", Body::None, all),
+            // Targets and the forecast: set top-down only; everyone sees their own line.
+            case(Method::GET, "/targets", Body::None, all),
+            case(
+                Method::GET,
+                "/targets?period=2026-Q9",
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(Method::GET, "/forecast", Body::None, all),
+            case(Method::GET, "/forecast.csv?period=2026-Q3", Body::None, all),
+            case(
+                Method::GET,
+                format!("/forecast?scope=person:{other}"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(Method::GET, "/api/v1/targets", Body::None, all),
+            case(Method::GET, "/api/v1/forecast?period=2026", Body::None, all),
+            case(
+                Method::POST,
+                "/api/v1/targets",
+                Body::Json(
+                    serde_json::json!({"person_id": other, "period": "2026-Q4", "value": 100}),
+                ),
+                [Login, Denied, Denied, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                "/targets",
+                Body::Form(vec![
+                    ("person", other.to_string()),
+                    ("period", "2026-Q4".into()),
+                    ("metric", "won_revenue".into()),
+                    ("value", "100".into()),
+                ]),
+                [Login, Denied, Denied, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                "/api/v1/targets/split",
+                Body::Json(
+                    serde_json::json!({"manager_id": other, "period": "2026-Q4", "how": "equal"}),
+                ),
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(
+                Method::POST,
+                "/targets/split",
+                Body::Form(vec![
+                    ("manager", other.to_string()),
+                    ("period", "2026-Q4".into()),
+                    ("metric", "won_revenue".into()),
+                    ("how", "equal".into()),
+                ]),
+                [Login, Refused, Refused, Refused, Refused],
+            ),
             case(
                 Method::GET,
                 format!("/api/v1/metrics/won_revenue?scope=person:{other}"),

@@ -63,18 +63,19 @@ async fn recompute(db: &Db) -> BTreeMap<Uuid, Plain> {
         Option<NaiveDate>,
         Option<chrono::DateTime<Utc>>,
     );
-    let (deals, activities, csat, leads): (
-        Vec<DealRow>,
-        Vec<ActivityRow>,
-        Vec<(Uuid, i32)>,
-        Vec<Uuid>,
-    ) = keel_db::with_pool!(db, p => (
+    let deals: Vec<DealRow> = keel_db::with_pool!(db, p => {
         sqlx::query_as("SELECT d.owner_id, d.amount_minor, d.currency, s.category, d.closed_at FROM deals d, stages s WHERE s.id = d.stage_id")
-            .fetch_all(p).await.unwrap(),
-        sqlx::query_as("SELECT owner_id, kind, due_date, done_at FROM activities").fetch_all(p).await.unwrap(),
-        sqlx::query_as("SELECT owner_id, score FROM satisfaction WHERE kind = 'csat'").fetch_all(p).await.unwrap(),
-        sqlx::query_scalar("SELECT owner_id FROM leads WHERE converted_at IS NOT NULL AND owner_id IS NOT NULL").fetch_all(p).await.unwrap(),
-    ));
+            .fetch_all(p).await.unwrap()
+    });
+    let activities: Vec<ActivityRow> = keel_db::with_pool!(db, p => {
+        sqlx::query_as("SELECT owner_id, kind, due_date, done_at FROM activities").fetch_all(p).await.unwrap()
+    });
+    let csat: Vec<(Uuid, i32)> = keel_db::with_pool!(db, p => {
+        sqlx::query_as("SELECT owner_id, score FROM satisfaction WHERE kind = 'csat'").fetch_all(p).await.unwrap()
+    });
+    let leads: Vec<Uuid> = keel_db::with_pool!(db, p => {
+        sqlx::query_scalar("SELECT owner_id FROM leads WHERE converted_at IS NOT NULL AND owner_id IS NOT NULL").fetch_all(p).await.unwrap()
+    });
     for (owner, amount, currency, category, closed) in deals {
         let p = out.entry(owner).or_default();
         p.created += 1;
