@@ -215,6 +215,7 @@ impl Db {
             ),
         };
         audit::record(&mut tx, entry, at).await?;
+        crate::rollups::rebuild_in(&mut tx, self.backend()).await?;
         tx.commit().await
     }
 }

@@ -25,10 +25,35 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0002_crm.sql"),
         postgres: include_str!("../migrations/postgres/0002_crm.sql"),
     },
+    Embedded {
+        version: 3,
+        description: "search",
+        sqlite: include_str!("../migrations/sqlite/0003_search.sql"),
+        postgres: include_str!("../migrations/postgres/0003_search.sql"),
+    },
+    Embedded {
+        version: 4,
+        description: "rollups",
+        sqlite: include_str!("../migrations/sqlite/0004_rollups.sql"),
+        postgres: include_str!("../migrations/postgres/0004_rollups.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+pub const SCHEMA_VERSION: i64 = {
+    let mut v = 0;
+    let mut i = 0;
+    while i < MIGRATIONS.len() {
+        if MIGRATIONS[i].version > v {
+            v = MIGRATIONS[i].version;
+        }
+        i += 1;
+    }
+    v
+};
+
+/// The first version with rollups: upgrading past it fills them from the existing rows.
+const ROLLUPS: i64 = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MigrationReport {
@@ -59,10 +84,11 @@ impl Db {
             MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => DbError::Sqlx(e),
             other => DbError::Unsupported(other.to_string()),
         })?;
-        Ok(MigrationReport {
-            from,
-            to: self.schema_version().await?,
-        })
+        let to = self.schema_version().await?;
+        if from > 0 && from < ROLLUPS && to >= ROLLUPS {
+            self.rebuild_rollups().await?;
+        }
+        Ok(MigrationReport { from, to })
     }
 
     /// The highest applied migration, 0 for an empty database.

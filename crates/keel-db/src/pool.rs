@@ -352,11 +352,12 @@ async fn pool_event(
     reason: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, c => {
+    let event = new_id();
+    with_tx!(&mut *tx, c => {
         sqlx::query(
             "INSERT INTO pool_events (id, kind, record_id, person_id, action, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(new_id())
+        .bind(event)
         .bind(kind.as_str())
         .bind(id)
         .bind(person)
@@ -366,5 +367,5 @@ async fn pool_event(
         .execute(c)
         .await?;
     });
-    Ok(())
+    crate::rollups::record(tx, crate::rollups::Source::PoolEvent(event)).await
 }

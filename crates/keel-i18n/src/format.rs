@@ -47,6 +47,20 @@ impl Locale {
         out
     }
 
+    /// A number kept in integer tenths or hundredths, shown with its decimals:
+    /// `fixed(4567, 2)` is `45.67`, `fixed(-5, 1)` is `-0.5`.
+    pub fn fixed(self, scaled: i64, decimals: u32) -> String {
+        let unit = 10_i64.pow(decimals);
+        let sign = if scaled < 0 { "-" } else { "" };
+        let abs = scaled.unsigned_abs();
+        let whole = self.number((abs / unit as u64) as i64);
+        if decimals == 0 {
+            return format!("{sign}{whole}");
+        }
+        let frac = abs % unit as u64;
+        format!("{sign}{whole}.{frac:0width$}", width = decimals as usize)
+    }
+
     /// Money from integer minor units (cents, fen), never through floating point:
     /// `¥1,234.50` / `CN¥1,234.50`; other currencies by code.
     pub fn money(self, minor: i64, currency: &str) -> String {
@@ -76,6 +90,14 @@ mod tests {
         assert_eq!(Locale::En.date(d), "5 Mar 2026");
         let t = d.and_hms_opt(9, 7, 0).unwrap().and_utc();
         assert_eq!(Locale::En.datetime(t), "5 Mar 2026 09:07 UTC");
+    }
+
+    #[test]
+    fn fixed_point_numbers_keep_their_decimals() {
+        assert_eq!(Locale::En.fixed(4567, 2), "45.67");
+        assert_eq!(Locale::En.fixed(-5, 1), "-0.5");
+        assert_eq!(Locale::ZhCn.fixed(1_234_560, 1), "123,456.0");
+        assert_eq!(Locale::En.fixed(7, 0), "7");
     }
 
     #[test]

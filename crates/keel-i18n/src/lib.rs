@@ -117,7 +117,9 @@ mod tests {
 
     /// Each `.ftl` file of one language (areas keep their own file) with its source text.
     fn files(lang: &str) -> BTreeMap<String, String> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
         std::fs::read_dir(dir)
             .unwrap()
             .flatten()

@@ -2,6 +2,7 @@
 //! Kept apart from the web crate so that editing a template rebuilds only this small crate.
 
 pub mod assets;
+pub mod charts;
 mod pages;
 
 pub use keel_i18n::Locale;

@@ -92,6 +92,7 @@ pub fn routes() -> (Router<AppState>, OpenApi) {
         .merge(crate::teams::api_routes())
         .merge(crate::audit::api_routes())
         .merge(crate::account::api_routes())
+        .merge(crate::kpis::api_routes())
         .split_for_parts();
     let shared = Arc::new(doc.clone());
     let router = router

@@ -16,6 +16,7 @@ mod error;
 mod forms;
 mod health;
 mod home;
+mod kpis;
 mod lang;
 mod metrics;
 mod people;
@@ -126,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .merge(teams::routes())
         .merge(audit::routes())
         .merge(account::routes())
+        .merge(kpis::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which

@@ -124,6 +124,18 @@ pub enum Command {
     /// Export the records a person may see to CSV (UTF-8 with a BOM, for Excel) or XLSX, with
     /// column names that `keel import --source csv` reads back.
     Export(ExportArgs),
+    /// The per-person daily metric totals that goals and dashboards read.
+    #[command(subcommand)]
+    Rollups(RollupsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum RollupsCommand {
+    /// Recompute every rollup from the CRM rows, in one transaction.
+    Rebuild,
+    /// Compare the rollups with a recomputation from the CRM rows and list any difference;
+    /// exits non-zero when there is one. Changes nothing.
+    Check,
 }
 
 #[derive(Args)]

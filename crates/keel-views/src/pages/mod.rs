@@ -3,10 +3,12 @@
 
 mod account;
 mod crm;
+mod kpis;
 mod people;
 
 pub use account::*;
 pub use crm::*;
+pub use kpis::*;
 pub use people::*;
 
 use askama::Template;
@@ -42,10 +44,13 @@ impl Chrome {
         let mut items = vec![
             ("/", "nav-home"),
             ("/today", "nav-today"),
+            ("/activities", "nav-activities"),
             ("/accounts", "nav-accounts"),
             ("/contacts", "nav-contacts"),
             ("/deals", "nav-deals"),
             ("/leads", "nav-leads"),
+            ("/satisfaction", "nav-satisfaction"),
+            ("/kpis", "nav-kpis"),
             ("/import", "nav-import"),
             ("/people", "nav-people"),
             ("/org", "nav-org"),

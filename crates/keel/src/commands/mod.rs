@@ -2,6 +2,7 @@
 
 use crate::cli::{
     Command, ExportArgs, ExportEntity, ExportFormat, ImportArgs, ImportEntity, ImportSource,
+    RollupsCommand,
 };
 use crate::settings::Settings;
 use clap::ValueEnum;
@@ -62,6 +63,53 @@ pub async fn run(command: Command, s: Settings) -> Result<(), String> {
         }
         Command::Import(args) => import(&s, args).await,
         Command::Export(args) => export(&s, args).await,
+        Command::Rollups(command) => rollups(&s, command).await,
+    }
+}
+
+async fn rollups(s: &Settings, command: RollupsCommand) -> Result<(), String> {
+    let db = open(s).await?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    match command {
+        RollupsCommand::Rebuild => {
+            let cells = db.rebuild_rollups().await.map_err(|e| e.to_string())?;
+            println!("rollups rebuilt: {cells} person-day totals");
+            Ok(())
+        }
+        RollupsCommand::Check => {
+            const SHOWN: u32 = 50;
+            let diffs = db
+                .check_rollups(SHOWN + 1)
+                .await
+                .map_err(|e| e.to_string())?;
+            if diffs.is_empty() {
+                println!("rollups match the CRM rows");
+                return Ok(());
+            }
+            for d in diffs.iter().take(SHOWN as usize) {
+                println!(
+                    "{} {} {}{}: stored {}, recomputed {}",
+                    d.person,
+                    d.day,
+                    d.fact,
+                    if d.currency.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", d.currency)
+                    },
+                    d.stored,
+                    d.expected
+                );
+            }
+            let more = if diffs.len() > SHOWN as usize {
+                " (first 50 shown)"
+            } else {
+                ""
+            };
+            Err(format!(
+                "rollups differ from the CRM rows{more}; run `keel rollups rebuild` to repair them"
+            ))
+        }
     }
 }
 

@@ -1,0 +1,214 @@
+//! Reading the metric catalog (`keel_domain::metrics`) for a person, a team or the
+//! organisation: flow metrics from the rollups, state metrics from the rows as they are now.
+//! Who may measure whom follows the reporting line, like every other read.
+
+use crate::rollups::Scope;
+use crate::visibility::{Actor, line_sql};
+use crate::{Db, DbError, Result, with_pool};
+use chrono::NaiveDate;
+use keel_domain::metrics::{Kind, Metric, Totals};
+use keel_domain::periods::{Bucket, buckets};
+use uuid::Uuid;
+
+/// Open deals count as stalled after this many days in one stage, unless asked otherwise.
+pub const STALLED_DAYS: u32 = 30;
+
+/// A metric's value over a period (flow) or now (state).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Reading {
+    /// In the metric's unit; `None` when there is nothing to average.
+    pub value: Option<i64>,
+    /// The currency of money metrics (the organisation's), empty otherwise.
+    pub currency: String,
+}
+
+/// One bucket of a metric's history.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Point {
+    pub start: NaiveDate,
+    pub label: String,
+    pub value: Option<i64>,
+}
+
+/// The inputs of a state metric.
+#[derive(Clone, Copy, Debug)]
+pub struct Now {
+    pub today: NaiveDate,
+    pub stalled_days: u32,
+}
+
+/// `AND <col> IN ($n, ...)` for the people of a scope (nothing for the organisation).
+fn people_filter(col: &str, people: Option<&[Uuid]>, first: usize) -> String {
+    match people {
+        None => String::new(),
+        Some([]) => " AND 1 = 0".into(),
+        Some(ids) => {
+            let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", first + i)).collect();
+            format!(" AND {col} IN ({})", list.join(", "))
+        }
+    }
+}
+
+impl Db {
+    /// The organisation's reporting currency.
+    pub async fn org_currency(&self) -> Result<String> {
+        let c: Option<String> = with_pool!(self, p => {
+            sqlx::query_scalar("SELECT currency FROM organisation WHERE id = 1").fetch_optional(p).await?
+        });
+        Ok(c.unwrap_or_else(|| "CNY".into()))
+    }
+
+    /// Whether `actor` may see numbers about `scope`: their own line (a person in it, or a
+    /// team whose lead is in it); the whole organisation for directors, admins and HR.
+    pub async fn may_measure(&self, actor: &Actor, scope: Scope) -> Result<bool> {
+        if actor.sees_everything() || actor.is_hr {
+            return Ok(true);
+        }
+        let person = match scope {
+            Scope::Org => return Ok(false),
+            Scope::Person(p) => Some(p),
+            Scope::Team(t) => {
+                let lead: Option<Option<Uuid>> = with_pool!(self, p => {
+                    sqlx::query_scalar("SELECT lead_id FROM teams WHERE id = $1").bind(t).fetch_optional(p).await?
+                });
+                lead.flatten()
+            }
+        };
+        let Some(person) = person else {
+            return Ok(false);
+        };
+        let sql = format!("SELECT COUNT(*) FROM {} AS l WHERE l.id = $2", line_sql(1));
+        let n: i64 = with_pool!(self, p => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(actor.id).bind(person).fetch_one(p).await?
+        });
+        Ok(n > 0)
+    }
+
+    /// A metric for a scope the actor may measure (otherwise [`DbError::NotFound`]): a flow
+    /// metric summed from `from` to `to` inclusive, a state metric as of `now`.
+    pub async fn metric(
+        &self,
+        actor: &Actor,
+        metric: Metric,
+        scope: Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: Now,
+    ) -> Result<Reading> {
+        if !self.may_measure(actor, scope).await? {
+            return Err(DbError::NotFound);
+        }
+        let people = self.scope_people(scope).await?;
+        let currency = self.org_currency().await?;
+        let value = match metric.kind() {
+            Kind::Flow => {
+                let totals = self.fact_totals(people.as_deref(), from, to).await?;
+                metric.from_totals(&totals, &currency)
+            }
+            Kind::State => Some(
+                self.state(metric, people.as_deref(), &currency, now)
+                    .await?,
+            ),
+        };
+        Ok(Reading {
+            value,
+            currency: if metric.unit() == keel_domain::metrics::Unit::Money {
+                currency
+            } else {
+                String::new()
+            },
+        })
+    }
+
+    /// A flow metric per bucket (week, month or quarter) over `from`..=`to`; buckets at the
+    /// edges count only their days inside the range. State metrics have no history.
+    pub async fn metric_history(
+        &self,
+        actor: &Actor,
+        metric: Metric,
+        scope: Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+        bucket: Bucket,
+    ) -> Result<Vec<Point>> {
+        if !self.may_measure(actor, scope).await? {
+            return Err(DbError::NotFound);
+        }
+        if metric.kind() == Kind::State {
+            return Ok(Vec::new());
+        }
+        let people = self.scope_people(scope).await?;
+        let currency = self.org_currency().await?;
+        let days = self.fact_days(people.as_deref(), from, to).await?;
+        let starts = buckets(from, to, bucket);
+        let mut totals: Vec<Totals> = vec![Totals::default(); starts.len()];
+        for (day, fact, cur, value) in days {
+            // Days arrive sorted, but a binary search keeps this independent of that.
+            let i = starts.partition_point(|s| *s <= day).saturating_sub(1);
+            if let Some(t) = totals.get_mut(i) {
+                t.add(fact, &cur, value);
+            }
+        }
+        Ok(starts
+            .into_iter()
+            .zip(totals)
+            .map(|(start, t)| Point {
+                start,
+                label: bucket.label(start),
+                value: metric.from_totals(&t, &currency),
+            })
+            .collect())
+    }
+
+    async fn state(
+        &self,
+        metric: Metric,
+        people: Option<&[Uuid]>,
+        currency: &str,
+        now: Now,
+    ) -> Result<i64> {
+        let (sql, first) = match metric {
+            Metric::WeightedPipeline => (
+                // Amount × probability in hundredths; divided (rounded) below.
+                "SELECT CAST(COALESCE(SUM(d.amount_minor * s.probability), 0) AS BIGINT) FROM deals d \
+                 JOIN stages s ON s.id = d.stage_id WHERE s.category = 'open' AND d.currency = $1 AND $2 = $2",
+                3,
+            ),
+            Metric::DealsStalled => (
+                "SELECT COUNT(*) FROM deals d JOIN stages s ON s.id = d.stage_id \
+                 WHERE s.category = 'open' AND $1 = $1 AND d.stage_entered_at < $2",
+                3,
+            ),
+            Metric::OverdueTasks => (
+                "SELECT COUNT(*) FROM activities d WHERE d.kind = 'task' AND d.done_at IS NULL \
+                 AND $1 = $1 AND d.due_date < $2",
+                3,
+            ),
+            _ => {
+                return Err(DbError::Unsupported(format!(
+                    "{} is not a state metric",
+                    metric.key()
+                )));
+            }
+        };
+        let sql = format!("{sql}{}", people_filter("d.owner_id", people, first));
+        let stalled_since = now.today.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
+            - chrono::Duration::days(i64::from(now.stalled_days));
+        let value: i64 = with_pool!(self, p => {
+            let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(currency);
+            let mut q = match metric {
+                Metric::WeightedPipeline => q.bind(0_i64),
+                Metric::DealsStalled => q.bind(stalled_since),
+                _ => q.bind(now.today),
+            };
+            for id in people.unwrap_or_default() {
+                q = q.bind(*id);
+            }
+            q.fetch_one(p).await?
+        });
+        Ok(match metric {
+            Metric::WeightedPipeline => keel_domain::metrics::ratio(value, 100, 1).unwrap_or(0),
+            _ => value,
+        })
+    }
+}

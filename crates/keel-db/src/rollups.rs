@@ -1,0 +1,400 @@
+//! Rollups: the facts of `keel_domain::metrics` summed per person × day, kept in step with the
+//! CRM rows inside the same transaction as every write, so goals, leaderboards and dashboards
+//! read a few thousand small rows instead of scanning a million deals.
+//!
+//! A write path reads the row's facts before it changes the row ([`facts_of`]) and settles the
+//! difference afterwards ([`settle`]); creating and importing rows settle against nothing.
+//! [`Db::rebuild_rollups`] and [`Db::check_rollups`] recompute everything in SQL from the raw
+//! rows: a second, independent statement of the same definitions, so `check` also catches a
+//! disagreement between the two.
+
+use crate::{Backend, Db, Result, Tx, with_pool, with_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use keel_domain::metrics::{self as m, Contribution, Fact, Totals};
+use keel_domain::pipeline::Category;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A CRM row that contributes facts.
+#[derive(Clone, Copy, Debug)]
+pub enum Source {
+    Deal(Uuid),
+    Activity(Uuid),
+    Lead(Uuid),
+    PoolEvent(Uuid),
+    Satisfaction(Uuid),
+}
+
+/// The facts `source` contributes as it stands in the transaction now (none once deleted).
+pub(crate) async fn facts_of(tx: &mut Tx, source: Source) -> Result<Vec<Contribution>> {
+    fn day(t: DateTime<Utc>) -> NaiveDate {
+        t.date_naive()
+    }
+    Ok(match source {
+        Source::Deal(id) => {
+            type Row = (
+                Uuid,
+                DateTime<Utc>,
+                i64,
+                String,
+                String,
+                Option<DateTime<Utc>>,
+            );
+            let row: Option<Row> = with_tx!(tx, c => {
+                sqlx::query_as(
+                    "SELECT d.owner_id, d.created_at, d.amount_minor, d.currency, s.category, d.closed_at \
+                     FROM deals d JOIN stages s ON s.id = d.stage_id WHERE d.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(c)
+                .await?
+            });
+            row.map(
+                |(owner, created, amount_minor, currency, category, closed)| {
+                    m::deal_contributions(&m::DealFacts {
+                        owner,
+                        created: day(created),
+                        amount_minor,
+                        currency,
+                        category: Category::parse(&category).unwrap_or(Category::Open),
+                        closed: closed.map(day),
+                    })
+                },
+            )
+            .unwrap_or_default()
+        }
+        Source::Activity(id) => {
+            type Row = (
+                Uuid,
+                String,
+                DateTime<Utc>,
+                Option<NaiveDate>,
+                Option<DateTime<Utc>>,
+            );
+            let row: Option<Row> = with_tx!(tx, c => {
+                sqlx::query_as("SELECT owner_id, kind, at, due_date, done_at FROM activities WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(c)
+                    .await?
+            });
+            row.map(|(owner, kind, at, due, done)| {
+                m::activity_contributions(&m::ActivityFacts {
+                    owner,
+                    kind,
+                    at: day(at),
+                    due,
+                    done: done.map(day),
+                })
+            })
+            .unwrap_or_default()
+        }
+        Source::Lead(id) => {
+            let row: Option<(Option<Uuid>, Option<DateTime<Utc>>)> = with_tx!(tx, c => {
+                sqlx::query_as("SELECT owner_id, converted_at FROM leads WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(c)
+                    .await?
+            });
+            row.map(|(owner, converted)| m::lead_contributions(owner, converted.map(day)))
+                .unwrap_or_default()
+        }
+        Source::PoolEvent(id) => {
+            let row: Option<(Option<Uuid>, String, String, DateTime<Utc>)> = with_tx!(tx, c => {
+                sqlx::query_as("SELECT person_id, kind, action, at FROM pool_events WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(c)
+                    .await?
+            });
+            row.map(|(person, kind, action, at)| {
+                m::pool_event_contributions(person, &kind, &action, day(at))
+            })
+            .unwrap_or_default()
+        }
+        Source::Satisfaction(id) => {
+            let row: Option<(Uuid, String, i32, DateTime<Utc>)> = with_tx!(tx, c => {
+                sqlx::query_as("SELECT owner_id, kind, score, at FROM satisfaction WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(c)
+                    .await?
+            });
+            row.map(|(owner, kind, score, at)| {
+                m::satisfaction_contributions(owner, &kind, i64::from(score), day(at))
+            })
+            .unwrap_or_default()
+        }
+    })
+}
+
+/// Applies what changed in `source` since `before` was read: adds its facts now, takes away
+/// the old ones, and writes only the cells whose sum moved.
+pub(crate) async fn settle(tx: &mut Tx, source: Source, before: Vec<Contribution>) -> Result<()> {
+    let after = facts_of(tx, source).await?;
+    let mut delta: BTreeMap<(Uuid, NaiveDate, Fact, String), i64> = BTreeMap::new();
+    for (c, sign) in after
+        .into_iter()
+        .map(|c| (c, 1))
+        .chain(before.into_iter().map(|c| (c, -1)))
+    {
+        *delta
+            .entry((c.person, c.day, c.fact, c.currency))
+            .or_default() += sign * c.value;
+    }
+    for ((person, day, fact, currency), value) in delta {
+        if value != 0 {
+            add(tx, person, day, fact, &currency, value).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Settles a row that did not exist before this transaction.
+pub(crate) async fn record(tx: &mut Tx, source: Source) -> Result<()> {
+    settle(tx, source, Vec::new()).await
+}
+
+async fn add(
+    tx: &mut Tx,
+    person: Uuid,
+    day: NaiveDate,
+    fact: Fact,
+    currency: &str,
+    value: i64,
+) -> Result<()> {
+    with_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO rollups (person_id, day, fact, currency, value) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (person_id, fact, day, currency) DO UPDATE SET value = rollups.value + excluded.value",
+        )
+        .bind(person)
+        .bind(day)
+        .bind(fact.key())
+        .bind(currency)
+        .bind(value)
+        .execute(c)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Every fact recomputed from the raw rows, as `(person_id, day, fact, currency, value)` rows
+/// (not yet summed). The same definitions as `keel_domain::metrics`, written in SQL.
+fn facts_sql(backend: Backend) -> String {
+    let (day, days_between) = match backend {
+        Backend::Sqlite => (
+            "substr({}, 1, 10)",
+            "MAX(0, CAST(julianday(substr(d.closed_at, 1, 10)) - julianday(substr(d.created_at, 1, 10)) AS INTEGER))",
+        ),
+        Backend::Postgres => (
+            "CAST(({} AT TIME ZONE 'UTC') AS date)",
+            "GREATEST(0, CAST((d.closed_at AT TIME ZONE 'UTC') AS date) - CAST((d.created_at AT TIME ZONE 'UTC') AS date))",
+        ),
+    };
+    let d = |col: &str| day.replace("{}", col);
+    let won = "FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.category = 'won' AND d.closed_at IS NOT NULL";
+    let task_due = "FROM activities a WHERE a.kind = 'task' AND a.due_date IS NOT NULL";
+    let due = "a.due_date";
+    [
+        format!("SELECT d.owner_id AS person_id, {} AS day, 'deals_created' AS fact, '' AS currency, CAST(1 AS BIGINT) AS value FROM deals d", d("d.created_at")),
+        format!("SELECT d.owner_id, {}, 'created_amount', d.currency, d.amount_minor FROM deals d", d("d.created_at")),
+        format!("SELECT d.owner_id, {}, 'deals_won', '', 1 {won}", d("d.closed_at")),
+        format!("SELECT d.owner_id, {}, 'won_amount', d.currency, d.amount_minor {won}", d("d.closed_at")),
+        format!("SELECT d.owner_id, {}, 'cycle_days', '', {days_between} {won}", d("d.closed_at")),
+        format!(
+            "SELECT d.owner_id, {}, 'deals_lost', '', 1 FROM deals d JOIN stages s ON s.id = d.stage_id \
+             WHERE s.category = 'lost' AND d.closed_at IS NOT NULL",
+            d("d.closed_at")
+        ),
+        format!(
+            "SELECT a.owner_id, {}, CASE a.kind WHEN 'call' THEN 'calls' WHEN 'meeting' THEN 'meetings' \
+             WHEN 'email' THEN 'emails' WHEN 'visit' THEN 'visits' ELSE 'tasks' END, '', 1 FROM activities a",
+            d("a.at")
+        ),
+        format!("SELECT a.owner_id, {due}, 'tasks_due', '', 1 {task_due}"),
+        format!(
+            "SELECT a.owner_id, {due}, 'tasks_on_time', '', 1 {task_due} AND a.done_at IS NOT NULL AND {} <= {due}",
+            d("a.done_at")
+        ),
+        format!(
+            "SELECT l.owner_id, {}, 'leads_converted', '', 1 FROM leads l \
+             WHERE l.owner_id IS NOT NULL AND l.converted_at IS NOT NULL",
+            d("l.converted_at")
+        ),
+        format!(
+            "SELECT e.person_id, {}, CASE e.kind WHEN 'accounts' THEN 'accounts_claimed' ELSE 'leads_claimed' END, '', 1 \
+             FROM pool_events e WHERE e.action = 'claim' AND e.person_id IS NOT NULL",
+            d("e.at")
+        ),
+        format!("SELECT s.owner_id, {}, 'csat_sum', '', s.score FROM satisfaction s WHERE s.kind = 'csat'", d("s.at")),
+        format!("SELECT s.owner_id, {}, 'csat_count', '', 1 FROM satisfaction s WHERE s.kind = 'csat'", d("s.at")),
+        format!("SELECT s.owner_id, {}, 'nps_count', '', 1 FROM satisfaction s WHERE s.kind = 'nps'", d("s.at")),
+        format!("SELECT s.owner_id, {}, 'nps_promoters', '', 1 FROM satisfaction s WHERE s.kind = 'nps' AND s.score >= 9", d("s.at")),
+        format!("SELECT s.owner_id, {}, 'nps_detractors', '', 1 FROM satisfaction s WHERE s.kind = 'nps' AND s.score <= 6", d("s.at")),
+    ]
+    .join(" UNION ALL ")
+}
+
+/// The recomputed sums, zero sums left out as the rollups table may keep them.
+fn expected_sql(backend: Backend) -> String {
+    format!(
+        "SELECT f.person_id, f.day, f.fact, f.currency, CAST(SUM(f.value) AS BIGINT) AS value FROM ({}) AS f \
+         GROUP BY f.person_id, f.day, f.fact, f.currency HAVING SUM(f.value) <> 0",
+        facts_sql(backend)
+    )
+}
+
+/// Recomputes every rollup inside `tx` (bulk loads use this rather than one settle per row).
+pub(crate) async fn rebuild_in(tx: &mut Tx, backend: Backend) -> Result<u64> {
+    let sql = format!(
+        "INSERT INTO rollups (person_id, day, fact, currency, value) {}",
+        expected_sql(backend)
+    );
+    Ok(with_tx!(tx, c => {
+        sqlx::query("DELETE FROM rollups").execute(&mut *c).await?;
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *c).await?.rows_affected()
+    }))
+}
+
+/// A cell where the rollups and the raw rows disagree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    pub person: Uuid,
+    pub day: NaiveDate,
+    pub fact: String,
+    pub currency: String,
+    pub stored: i64,
+    pub expected: i64,
+}
+
+/// Who a metric is measured for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Person(Uuid),
+    /// A team: its members, its lead and everyone in the lead's reporting line.
+    Team(Uuid),
+    Org,
+}
+
+impl Db {
+    /// Replaces every rollup with a recomputation from the raw rows, in one transaction.
+    /// Returns the number of cells written.
+    pub async fn rebuild_rollups(&self) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let n = rebuild_in(&mut tx, self.backend()).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Compares the rollups with a recomputation from the raw rows; empty when they agree.
+    /// At most `limit` differences are returned.
+    pub async fn check_rollups(&self, limit: u32) -> Result<Vec<Difference>> {
+        type Row = (Uuid, NaiveDate, String, String, i64);
+        let expected = expected_sql(self.backend());
+        let stored = "SELECT person_id, day, fact, currency, value FROM rollups WHERE value <> 0";
+        let missing = format!("{expected} EXCEPT {stored}");
+        let extra = format!("{stored} EXCEPT {expected}");
+        let (missing, extra): (Vec<Row>, Vec<Row>) = with_pool!(self, p => {
+            (
+                sqlx::query_as(sqlx::AssertSqlSafe(missing)).fetch_all(p).await?,
+                sqlx::query_as(sqlx::AssertSqlSafe(extra)).fetch_all(p).await?,
+            )
+        });
+        let mut cells: BTreeMap<(Uuid, NaiveDate, String, String), (i64, i64)> = BTreeMap::new();
+        for (person, day, fact, currency, value) in missing {
+            cells.entry((person, day, fact, currency)).or_default().1 = value;
+        }
+        for (person, day, fact, currency, value) in extra {
+            cells.entry((person, day, fact, currency)).or_default().0 = value;
+        }
+        Ok(cells
+            .into_iter()
+            .take(limit as usize)
+            .map(
+                |((person, day, fact, currency), (stored, expected))| Difference {
+                    person,
+                    day,
+                    fact,
+                    currency,
+                    stored,
+                    expected,
+                },
+            )
+            .collect())
+    }
+
+    /// The people a scope covers, or `None` for the whole organisation.
+    pub async fn scope_people(&self, scope: Scope) -> Result<Option<Vec<Uuid>>> {
+        Ok(match scope {
+            Scope::Org => None,
+            Scope::Person(id) => Some(vec![id]),
+            Scope::Team(team) => {
+                let sql = format!(
+                    "SELECT id FROM people WHERE team_id = $1 UNION \
+                     SELECT id FROM {} AS l",
+                    crate::visibility::line_sql(2)
+                );
+                let lead: Option<Uuid> = with_pool!(self, p => {
+                    sqlx::query_scalar("SELECT lead_id FROM teams WHERE id = $1")
+                        .bind(team)
+                        .fetch_optional(p)
+                        .await?
+                        .flatten()
+                });
+                let mut ids: Vec<Uuid> = with_pool!(self, p => {
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                        .bind(team)
+                        .bind(lead)
+                        .fetch_all(p)
+                        .await?
+                });
+                ids.retain(|id| !id.is_nil());
+                ids.sort();
+                Some(ids)
+            }
+        })
+    }
+
+    /// Facts summed per day over `people` (everyone when `None`) from `from` to `to` inclusive.
+    pub async fn fact_days(
+        &self,
+        people: Option<&[Uuid]>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, Fact, String, i64)>> {
+        let mut sql = String::from(
+            "SELECT day, fact, currency, CAST(SUM(value) AS BIGINT) FROM rollups WHERE day >= $1 AND day <= $2",
+        );
+        if let Some(people) = people {
+            if people.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 3)).collect();
+            sql.push_str(&format!(" AND person_id IN ({})", list.join(", ")));
+        }
+        sql.push_str(" GROUP BY day, fact, currency ORDER BY day");
+        let rows: Vec<(NaiveDate, String, String, i64)> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(from).bind(to);
+            for id in people.unwrap_or_default() {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(day, fact, currency, v)| Some((day, Fact::parse(&fact)?, currency, v)))
+            .collect())
+    }
+
+    /// Facts summed over `people` and the whole period.
+    pub async fn fact_totals(
+        &self,
+        people: Option<&[Uuid]>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Totals> {
+        let mut totals = Totals::default();
+        for (_, fact, currency, value) in self.fact_days(people, from, to).await? {
+            totals.add(fact, &currency, value);
+        }
+        Ok(totals)
+    }
+}

@@ -1,0 +1,123 @@
+//! Server-rendered SVG charts. Each chart has a `<title>` for screen readers and is always
+//! shown beside a table of the same numbers, so the picture never is the only source.
+
+use std::fmt::Write;
+
+/// One bar: its axis label, its value (none: a gap) and the value as the reader sees it.
+pub struct Bar {
+    pub label: String,
+    pub value: Option<i64>,
+    pub shown: String,
+}
+
+/// Escapes text for SVG element content and attribute values.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const WIDTH: i64 = 720;
+const HEIGHT: i64 = 220;
+const TOP: i64 = 16;
+const BOTTOM: i64 = 36;
+const LEFT: i64 = 8;
+
+/// A bar chart scaled to its largest magnitude; negative values (NPS) hang below a zero line.
+/// Integer arithmetic only, so the same numbers always draw the same picture.
+pub fn bars(title: &str, bars: &[Bar]) -> String {
+    let max = bars
+        .iter()
+        .filter_map(|b| b.value)
+        .map(i64::abs)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let has_negative = bars.iter().any(|b| b.value.is_some_and(|v| v < 0));
+    let plot = HEIGHT - TOP - BOTTOM;
+    // With negatives the zero line sits in the middle.
+    let zero = if has_negative {
+        TOP + plot / 2
+    } else {
+        TOP + plot
+    };
+    let scale = if has_negative { plot / 2 } else { plot };
+    let n = bars.len().max(1) as i64;
+    let slot = (WIDTH - 2 * LEFT) / n;
+    let bar_w = (slot * 7 / 10).max(2);
+    // Label every bar when they fit, else every k-th.
+    let every = ((n * 56) / (WIDTH - 2 * LEFT)).max(1) as usize + usize::from(n > 12);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = esc(title)
+    );
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="{LEFT}" y1="{zero}" x2="{}" y2="{zero}"/>"#,
+        WIDTH - LEFT
+    );
+    for (i, b) in bars.iter().enumerate() {
+        let x = LEFT + i as i64 * slot + (slot - bar_w) / 2;
+        if let Some(v) = b.value {
+            let h = (i128::from(v.abs()) * i128::from(scale) / i128::from(max)) as i64;
+            let y = if v >= 0 { zero - h } else { zero };
+            let _ = write!(
+                svg,
+                r#"<rect class="bar{neg}" x="{x}" y="{y}" width="{bar_w}" height="{h}"><title>{l}: {s}</title></rect>"#,
+                neg = if v < 0 { " negative" } else { "" },
+                l = esc(&b.label),
+                s = esc(&b.shown)
+            );
+        }
+        if i % every == 0 {
+            let _ = write!(
+                svg,
+                r#"<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                x + bar_w / 2,
+                HEIGHT - BOTTOM / 3,
+                esc(&b.label)
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(label: &str, value: Option<i64>) -> Bar {
+        Bar {
+            label: label.into(),
+            value,
+            shown: value.map(|v| v.to_string()).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn the_largest_bar_fills_the_plot_and_labels_are_escaped() {
+        let svg = bars(
+            "收入 <Q4>",
+            &[
+                bar("10月", Some(50)),
+                bar("11月", Some(100)),
+                bar("12月", None),
+            ],
+        );
+        assert!(svg.contains("<title>收入 &lt;Q4&gt;</title>"));
+        let plot = HEIGHT - TOP - BOTTOM;
+        assert!(svg.contains(&format!(r#"height="{plot}""#)), "{svg}");
+        assert!(svg.contains(&format!(r#"height="{}""#, plot / 2)));
+        assert_eq!(svg.matches("<rect").count(), 2, "no bar for a gap");
+    }
+
+    #[test]
+    fn negative_values_hang_below_the_zero_line() {
+        let svg = bars("NPS", &[bar("a", Some(-40)), bar("b", Some(40))]);
+        assert!(svg.contains(r#"class="bar negative""#));
+    }
+}

@@ -1,0 +1,423 @@
+//! The metric catalog: `/kpis` (every metric with its definition and value for a scope and
+//! period), `/kpis/{metric}` (its history as a chart and a table), and the same numbers at
+//! `/api/v1/metrics`. (`/metrics` itself is the Prometheus endpoint operators expect.)
+
+use crate::auth::me::Me;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use keel_db::metrics::{Now, STALLED_DAYS};
+use keel_db::rollups::Scope;
+use keel_domain::metrics::{Kind, Metric, Unit};
+use keel_domain::periods::{Bucket, Period, PeriodKind};
+use keel_i18n::Locale;
+use keel_views::charts::{Bar, bars};
+use keel_views::{Choice, KpiFilters, KpiPage, KpiPoint, KpiRow, KpisPage};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/kpis", get(index))
+        .route("/kpis/{metric}", get(show))
+}
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(catalog))
+        .routes(routes!(measure))
+}
+
+/// A metric's value as a reader sees it, in the unit the metric is kept in.
+pub fn format_value(l: Locale, unit: Unit, value: Option<i64>, currency: &str) -> String {
+    let Some(v) = value else {
+        return l.t("kpi-empty");
+    };
+    match unit {
+        Unit::Count | Unit::Score => l.number(v),
+        Unit::Money => l.money(v, currency),
+        Unit::Permille => format!("{}%", l.fixed(v, 1)),
+        Unit::TenthDays => l.t_args("kpi-days", &[("value", &l.fixed(v, 1))]),
+        Unit::Hundredths => l.fixed(v, 2),
+    }
+}
+
+pub fn metric_name(l: Locale, m: Metric) -> String {
+    l.t(&m.i18n_key())
+}
+
+pub fn metric_definition(l: Locale, m: Metric) -> String {
+    l.t_args(
+        &format!("{}-def", m.i18n_key()),
+        &[("days", &STALLED_DAYS.to_string())],
+    )
+}
+
+/// `org`, `team:<id>` or `person:<id>`.
+pub fn parse_scope(s: &str) -> Option<Scope> {
+    let s = s.trim();
+    if s == "org" {
+        return Some(Scope::Org);
+    }
+    let (kind, id) = s.split_once(':')?;
+    let id = Uuid::parse_str(id.trim()).ok()?;
+    match kind {
+        "person" => Some(Scope::Person(id)),
+        "team" => Some(Scope::Team(id)),
+        _ => None,
+    }
+}
+
+pub fn scope_text(scope: Scope) -> String {
+    match scope {
+        Scope::Org => "org".into(),
+        Scope::Person(id) => format!("person:{id}"),
+        Scope::Team(id) => format!("team:{id}"),
+    }
+}
+
+/// The default scope: the organisation for those who see it, else oneself.
+fn default_scope(me: &Me) -> Scope {
+    let a = me.actor();
+    if a.sees_everything() || a.is_hr {
+        Scope::Org
+    } else {
+        Scope::Person(a.id)
+    }
+}
+
+/// Periods longer than this are refused: they say nothing a year-by-year view does not, and
+/// would make one request read a decade of rollups.
+const MAX_DAYS: i64 = 3660;
+
+/// The period asked for: `from`/`to` dates, else the current quarter.
+fn period(l: Locale, from: &str, to: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let today = keel_domain::time::now().date_naive();
+    let quarter = Period::containing(PeriodKind::Quarter, today).expect("quarters exist");
+    let parse = |s: &str, default: NaiveDate| -> Result<NaiveDate, AppError> {
+        if s.trim().is_empty() {
+            return Ok(default);
+        }
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| invalid(l, "from"))
+    };
+    let (from, to) = (parse(from, quarter.start)?, parse(to, quarter.end)?);
+    if from > to || (to - from).num_days() > MAX_DAYS {
+        return Err(invalid(l, "to"));
+    }
+    Ok((from, to))
+}
+
+fn invalid(l: Locale, field: &str) -> AppError {
+    let key = match field {
+        "scope" => "kpi-unknown-scope",
+        "bucket" => "kpi-unknown-bucket",
+        _ => "kpi-invalid-range",
+    };
+    AppError::Invalid(vec![(field.into(), l.t(key))])
+}
+
+fn now() -> Now {
+    Now {
+        today: keel_domain::time::now().date_naive(),
+        stalled_days: STALLED_DAYS,
+    }
+}
+
+/// The scopes this person may pick: the organisation, teams and people they may measure.
+async fn scope_choices(state: &AppState, me: &Me, current: Scope) -> Result<Vec<Choice>, AppError> {
+    let l = me.l();
+    let actor = me.actor();
+    let all = actor.sees_everything() || actor.is_hr;
+    let line = state.db.reporting_line(actor.id).await?;
+    let mut items: Vec<(String, String)> = Vec::new();
+    if all {
+        items.push(("org".into(), l.t("kpi-scope-org")));
+    }
+    items.push((scope_text(Scope::Person(actor.id)), l.t("kpi-scope-me")));
+    for t in state.db.teams().await? {
+        if all || t.lead_id.is_some_and(|lead| line.contains(&lead)) {
+            let label = l.t_args("kpi-scope-team", &[("name", &t.name)]);
+            items.push((scope_text(Scope::Team(t.id)), label));
+        }
+    }
+    let q = keel_db::people::PeopleQuery {
+        limit: 500,
+        ..Default::default()
+    };
+    let people = state.db.people(&actor, &q).await?.0;
+    for p in people {
+        if p.id != actor.id && (all || line.contains(&p.id)) {
+            items.push((scope_text(Scope::Person(p.id)), p.name));
+        }
+    }
+    Ok(Choice::pick(items, &scope_text(current)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Filters {
+    scope: String,
+    from: String,
+    to: String,
+    bucket: String,
+}
+
+struct Asked {
+    scope: Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+async fn asked(state: &AppState, me: &Me, f: &Filters) -> Result<(Asked, KpiFilters), AppError> {
+    let l = me.l();
+    let scope = if f.scope.trim().is_empty() {
+        default_scope(me)
+    } else {
+        parse_scope(&f.scope).ok_or_else(|| invalid(l, "scope"))?
+    };
+    if !state.db.may_measure(&me.actor(), scope).await? {
+        return Err(AppError::NotFound);
+    }
+    let (from, to) = period(l, &f.from, &f.to)?;
+    let filters = KpiFilters {
+        scope_options: scope_choices(state, me, scope).await?,
+        from: from.to_string(),
+        to: to.to_string(),
+        query: format!("scope={}&from={from}&to={to}", scope_text(scope)),
+    };
+    Ok((Asked { scope, from, to }, filters))
+}
+
+async fn row(state: &AppState, me: &Me, m: Metric, a: &Asked) -> Result<KpiRow, AppError> {
+    let l = me.l();
+    let r = state
+        .db
+        .metric(&me.actor(), m, a.scope, a.from, a.to, now())
+        .await?;
+    Ok(KpiRow {
+        key: m.key().into(),
+        name: metric_name(l, m),
+        definition: metric_definition(l, m),
+        value: format_value(l, m.unit(), r.value, &r.currency),
+        now: m.kind() == Kind::State,
+    })
+}
+
+async fn index(
+    State(state): State<AppState>,
+    me: Me,
+    Query(f): Query<Filters>,
+) -> Result<Html<String>, AppError> {
+    let (a, filters) = asked(&state, &me, &f).await?;
+    let mut rows = Vec::new();
+    for m in Metric::ALL {
+        rows.push(row(&state, &me, m, &a).await?);
+    }
+    let page = KpisPage {
+        chrome: me.ctx.chrome(),
+        filters,
+        rows,
+    };
+    Ok(Html(page.render()?))
+}
+
+fn bucket_label(l: Locale, b: Bucket) -> String {
+    l.t(&format!("kpi-bucket-{}", b.as_str()))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    me: Me,
+    Path(metric): Path<String>,
+    Query(f): Query<Filters>,
+) -> Result<Html<String>, AppError> {
+    let l = me.l();
+    let m = Metric::parse(&metric).ok_or(AppError::NotFound)?;
+    let (a, filters) = asked(&state, &me, &f).await?;
+    let bucket = Bucket::parse(&f.bucket).unwrap_or(Bucket::Month);
+    let row = row(&state, &me, m, &a).await?;
+    let points = state
+        .db
+        .metric_history(&me.actor(), m, a.scope, a.from, a.to, bucket)
+        .await?;
+    let currency = state.db.org_currency().await?;
+    let history: Vec<KpiPoint> = points
+        .iter()
+        .map(|p| KpiPoint {
+            label: p.label.clone(),
+            value: format_value(l, m.unit(), p.value, &currency),
+        })
+        .collect();
+    let chart = if points.is_empty() {
+        String::new()
+    } else {
+        let title = l.t_args(
+            "kpi-history-chart",
+            &[("name", &row.name), ("bucket", &bucket_label(l, bucket))],
+        );
+        let data: Vec<Bar> = points
+            .iter()
+            .zip(&history)
+            .map(|(p, h)| Bar {
+                label: p.label.clone(),
+                value: p.value,
+                shown: h.value.clone(),
+            })
+            .collect();
+        bars(&title, &data)
+    };
+    let bucket_options = Choice::pick(
+        [Bucket::Week, Bucket::Month, Bucket::Quarter]
+            .map(|b| (b.as_str().to_owned(), bucket_label(l, b))),
+        bucket.as_str(),
+    );
+    let page = KpiPage {
+        chrome: me.ctx.chrome(),
+        filters,
+        bucket_options,
+        row,
+        chart,
+        history,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// A metric of the catalog, in the language of the request.
+#[derive(Serialize, ToSchema)]
+pub struct MetricDto {
+    key: String,
+    name: String,
+    /// Exactly what is counted, and when.
+    definition: String,
+    /// `count`, `money` (minor units), `permille` (456 = 45.6%), `tenth_days`, `hundredths`
+    /// (427 = 4.27) or `score`.
+    unit: String,
+    /// `flow` (summed over a period) or `state` (as of now).
+    kind: String,
+    higher_is_better: bool,
+}
+
+fn unit_text(u: Unit) -> &'static str {
+    match u {
+        Unit::Count => "count",
+        Unit::Money => "money",
+        Unit::Permille => "permille",
+        Unit::TenthDays => "tenth_days",
+        Unit::Hundredths => "hundredths",
+        Unit::Score => "score",
+    }
+}
+
+fn dto(l: Locale, m: Metric) -> MetricDto {
+    MetricDto {
+        key: m.key().into(),
+        name: metric_name(l, m),
+        definition: metric_definition(l, m),
+        unit: unit_text(m.unit()).into(),
+        kind: match m.kind() {
+            Kind::Flow => "flow",
+            Kind::State => "state",
+        }
+        .into(),
+        higher_is_better: m.higher_is_better(),
+    }
+}
+
+/// Every metric keel measures, with its definition.
+#[utoipa::path(get, path = "/api/v1/metrics", tag = "metrics",
+    responses((status = 200, body = Vec<MetricDto>)))]
+async fn catalog(me: Me) -> Json<Vec<MetricDto>> {
+    Json(Metric::ALL.map(|m| dto(me.l(), m)).into())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MeasureParams {
+    /// `org`, `team:<id>` or `person:<id>`; default: the organisation for directors, admins
+    /// and HR, else yourself.
+    scope: Option<String>,
+    /// First day, `YYYY-MM-DD` (default: the start of this quarter).
+    from: Option<String>,
+    /// Last day, inclusive (default: the end of this quarter).
+    to: Option<String>,
+    /// History buckets: `week`, `month` (default) or `quarter`.
+    bucket: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PointDto {
+    start: NaiveDate,
+    label: String,
+    value: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeasureDto {
+    metric: MetricDto,
+    scope: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    /// In the metric's unit; null when there is nothing to average.
+    value: Option<i64>,
+    /// The currency of money metrics.
+    currency: String,
+    /// Per bucket, for flow metrics (empty for state metrics).
+    history: Vec<PointDto>,
+}
+
+/// A metric's value for a person, a team or the organisation over a period, with its history.
+#[utoipa::path(get, path = "/api/v1/metrics/{metric}", tag = "metrics",
+    params(("metric" = String, Path, description = "a key from /api/v1/metrics"), MeasureParams),
+    responses((status = 200, body = MeasureDto), (status = 404, description = "no such metric, or a scope you may not see"),
+        (status = 422, description = "a malformed scope or period")))]
+async fn measure(
+    State(state): State<AppState>,
+    me: Me,
+    Path(metric): Path<String>,
+    Query(p): Query<MeasureParams>,
+) -> Result<Json<MeasureDto>, AppError> {
+    let l = me.l();
+    let m = Metric::parse(&metric).ok_or(AppError::NotFound)?;
+    let scope = match p.scope.as_deref() {
+        None | Some("") => default_scope(&me),
+        Some(s) => parse_scope(s).ok_or_else(|| invalid(l, "scope"))?,
+    };
+    let (from, to) = period(
+        l,
+        p.from.as_deref().unwrap_or(""),
+        p.to.as_deref().unwrap_or(""),
+    )?;
+    let bucket = match p.bucket.as_deref() {
+        None | Some("") => Bucket::Month,
+        Some(b) => Bucket::parse(b).ok_or_else(|| invalid(l, "bucket"))?,
+    };
+    let actor = me.actor();
+    let r = state.db.metric(&actor, m, scope, from, to, now()).await?;
+    let history = state
+        .db
+        .metric_history(&actor, m, scope, from, to, bucket)
+        .await?
+        .into_iter()
+        .map(|p| PointDto {
+            start: p.start,
+            label: p.label,
+            value: p.value,
+        })
+        .collect();
+    Ok(Json(MeasureDto {
+        metric: dto(l, m),
+        scope: scope_text(scope),
+        from,
+        to,
+        value: r.value,
+        currency: r.currency,
+        history,
+    }))
+}
