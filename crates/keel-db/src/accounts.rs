@@ -1,7 +1,8 @@
 //! Accounts: the customer companies. Owned by a rep, or unowned in the shared pool (公海).
 
 use crate::crm::{Module, readable};
-use crate::people::like_pattern;
+use crate::search;
+use crate::sort::{self, Cursor, Key, bind_cursor};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, audit, with_pool, with_tx};
 use chrono::{DateTime, Utc};
@@ -50,7 +51,9 @@ pub struct AccountQuery {
     pub status: Option<String>,
     /// Only accounts in the shared pool.
     pub pool: bool,
-    pub after: Option<Uuid>,
+    /// One of [`sort::ACCOUNTS`]; empty for the default.
+    pub sort: String,
+    pub after: Option<Cursor>,
     pub limit: u32,
 }
 
@@ -83,16 +86,31 @@ pub fn normalise_tags(tags: &str) -> String {
 }
 
 impl Db {
-    /// A page of accounts the actor may see, by name.
-    pub async fn accounts(&self, actor: &Actor, q: &AccountQuery) -> Result<(Vec<Account>, bool)> {
+    /// A page of accounts the actor may see, in `q.sort` order (name by default), and the
+    /// cursor of the next page.
+    pub async fn accounts(
+        &self,
+        actor: &Actor,
+        q: &AccountQuery,
+    ) -> Result<(Vec<Account>, Option<Cursor>)> {
+        let sort = sort::find(sort::ACCOUNTS, &q.sort).ok_or(DbError::Conflict("invalid_sort"))?;
+        let after = self
+            .resolve_cursor("accounts", sort, q.after.clone())
+            .await?;
         let all = self.reads_all(actor, Module::Accounts).await?;
-        let mut sql = format!("SELECT {} WHERE {}", columns(), readable("a", 1, 2));
-        sql.push_str(if q.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-            " AND (LOWER(a.name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(a.industry, '')) LIKE $3 ESCAPE '\\' \
-             OR LOWER(COALESCE(a.region, '')) LIKE $3 ESCAPE '\\' OR a.tags LIKE $3 ESCAPE '\\')"
-        } else {
-            " AND $3 = $3"
-        });
+        let (search, pattern) = search::condition(
+            self.backend(),
+            search::Target::Accounts,
+            "a",
+            3,
+            q.search.as_deref(),
+        );
+        let (keyset, order) = sort::keyset(sort, "a", after.as_ref(), 6);
+        let mut sql = format!(
+            "SELECT {} WHERE {} AND {search}",
+            columns(),
+            readable("a", 1, 2)
+        );
         sql.push_str(if q.owner.is_some() {
             " AND a.owner_id = $4"
         } else {
@@ -106,27 +124,28 @@ impl Db {
         if q.pool {
             sql.push_str(" AND a.owner_id IS NULL");
         }
-        sql.push_str(if q.after.is_some() {
-            " AND (a.name > (SELECT name FROM accounts WHERE id = $6) \
-             OR (a.name = (SELECT name FROM accounts WHERE id = $6) AND a.id > $6))"
-        } else {
-            " AND $6 IS NULL"
-        });
-        sql.push_str(" ORDER BY a.name, a.id LIMIT $7");
+        sql.push_str(&format!(" AND {keyset} ORDER BY {order} LIMIT $8"));
         let limit = q.limit.clamp(1, 500);
         let rows = with_pool!(self, p => {
-            sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql))
+            let query = sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql))
                 .bind(actor.id)
                 .bind(all)
-                .bind(like_pattern(q.search.as_deref().unwrap_or("")))
+                .bind(pattern)
                 .bind(q.owner)
-                .bind(&q.status)
-                .bind(q.after)
+                .bind(&q.status);
+            bind_cursor!(query, after.as_ref())
                 .bind(i64::from(limit) + 1)
                 .fetch_all(p)
                 .await?
         });
-        Ok(crate::one_page(rows, limit))
+        Ok(sort::page(rows, limit, |a| {
+            let key = match sort.name {
+                "created" => Key::Time(a.created_at),
+                "last_activity" => Key::time(a.last_activity_at),
+                _ => Key::text(&a.name),
+            };
+            (key, a.id)
+        }))
     }
 
     /// One account, if the actor may see it; otherwise [`DbError::NotFound`], exactly as if it

@@ -4,6 +4,7 @@
 
 use crate::crm::{Module, readable};
 use crate::rollups::{self, Source};
+use crate::sort::{self, Cursor, Key, bind_cursor};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -28,6 +29,7 @@ pub struct Activity {
     pub deal_id: Option<Uuid>,
     pub deal_name: Option<String>,
     pub lead_id: Option<Uuid>,
+    pub lead_name: Option<String>,
     pub check_in_at: Option<DateTime<Utc>>,
     pub check_out_at: Option<DateTime<Utc>>,
     pub location: Option<String>,
@@ -58,11 +60,57 @@ pub enum About {
     Owner(Uuid),
 }
 
+/// Where a task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    Open,
+    Done,
+    /// Open and due before today.
+    Overdue,
+}
+
+impl TaskState {
+    pub const ALL: [TaskState; 3] = [TaskState::Open, TaskState::Done, TaskState::Overdue];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Open => "open",
+            TaskState::Done => "done",
+            TaskState::Overdue => "overdue",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TaskState> {
+        TaskState::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// The activity list's filters.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityQuery {
+    /// Matches the subject.
+    pub search: Option<String>,
+    /// One of [`KINDS`].
+    pub kind: Option<String>,
+    pub owner: Option<Uuid>,
+    pub account: Option<Uuid>,
+    pub deal: Option<Uuid>,
+    /// Tasks only, in this state.
+    pub state: Option<TaskState>,
+    /// When it happens, by UTC day, both ends included.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Today, for "overdue".
+    pub today: NaiveDate,
+    pub after: Option<Cursor>,
+    pub limit: u32,
+}
+
 const COLUMNS: &str = "x.id, x.kind, x.subject, x.notes, x.owner_id, o.name AS owner_name, x.at, x.due_date, \
     x.done_at, x.account_id, a.name AS account_name, x.deal_id, d.name AS deal_name, x.lead_id, \
-    x.check_in_at, x.check_out_at, x.location \
+    ld.name AS lead_name, x.check_in_at, x.check_out_at, x.location \
     FROM activities x JOIN people o ON o.id = x.owner_id LEFT JOIN accounts a ON a.id = x.account_id \
-    LEFT JOIN deals d ON d.id = x.deal_id";
+    LEFT JOIN deals d ON d.id = x.deal_id LEFT JOIN leads ld ON ld.id = x.lead_id";
 
 impl Db {
     pub async fn log_activity(&self, actor: &Actor, input: &ActivityInput) -> Result<Uuid> {
@@ -181,6 +229,73 @@ impl Db {
                 .fetch_all(p)
                 .await?
         }))
+    }
+
+    /// A page of the activities the actor may see, newest first, narrowed by `q`, and the
+    /// cursor of the next page. The subject search is a plain `LIKE`: the list is normally
+    /// narrowed by owner, kind or dates first, and activities are not in the search index.
+    pub async fn activity_list(
+        &self,
+        actor: &Actor,
+        q: &ActivityQuery,
+    ) -> Result<(Vec<Activity>, Option<Cursor>)> {
+        let sort = &sort::ACTIVITIES[0];
+        let after = self
+            .resolve_cursor("activities", sort, q.after.clone())
+            .await?;
+        let all = self.reads_all(actor, Module::Activities).await?;
+        let (keyset, order) = sort::keyset(sort, "x", after.as_ref(), 11);
+        let search = q.search.as_deref().map(str::trim).unwrap_or("");
+        let mut sql = format!("SELECT {COLUMNS} WHERE {}", readable("x", 1, 2));
+        let optional = [
+            (
+                !search.is_empty(),
+                "LOWER(x.subject) LIKE $3 ESCAPE '\\'",
+                "$3 = $3",
+            ),
+            (q.kind.is_some(), "x.kind = $4", "$4 IS NULL"),
+            (q.owner.is_some(), "x.owner_id = $5", "$5 IS NULL"),
+            (q.account.is_some(), "x.account_id = $6", "$6 IS NULL"),
+            (q.deal.is_some(), "x.deal_id = $7", "$7 IS NULL"),
+            (q.from.is_some(), "x.at >= $8", "$8 IS NULL"),
+            (q.to.is_some(), "x.at < $9", "$9 IS NULL"),
+        ];
+        for (on, yes, no) in optional {
+            sql.push_str(" AND ");
+            sql.push_str(if on { yes } else { no });
+        }
+        sql.push_str(match q.state {
+            None => " AND $10 = $10",
+            Some(TaskState::Open) => " AND x.kind = 'task' AND x.done_at IS NULL AND $10 = $10",
+            Some(TaskState::Done) => " AND x.kind = 'task' AND x.done_at IS NOT NULL AND $10 = $10",
+            Some(TaskState::Overdue) => {
+                " AND x.kind = 'task' AND x.done_at IS NULL AND x.due_date < $10"
+            }
+        });
+        sql.push_str(&format!(" AND {keyset} ORDER BY {order} LIMIT $13"));
+        // Whole days in UTC, the date range inclusive at both ends.
+        let start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        let from = q.from.map(start);
+        let to = q.to.map(|d| start(d) + chrono::TimeDelta::days(1));
+        let limit = q.limit.clamp(1, 500);
+        let rows = with_pool!(self, p => {
+            let query = sqlx::query_as::<_, Activity>(sqlx::AssertSqlSafe(sql))
+                .bind(actor.id)
+                .bind(all)
+                .bind(crate::people::like_pattern(search))
+                .bind(&q.kind)
+                .bind(q.owner)
+                .bind(q.account)
+                .bind(q.deal)
+                .bind(from)
+                .bind(to)
+                .bind(q.today);
+            bind_cursor!(query, after.as_ref())
+                .bind(i64::from(limit) + 1)
+                .fetch_all(p)
+                .await?
+        });
+        Ok(sort::page(rows, limit, |a| (Key::Time(a.at), a.id)))
     }
 
     /// One activity, if the actor may see it.

@@ -1,6 +1,8 @@
 //! Contacts: the people at an account. A contact belongs to the account's owner, so it is
 //! visible exactly where its account is.
 
+use crate::search;
+use crate::sort::{self, Cursor, Key, bind_cursor};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, audit, with_pool, with_tx};
 use chrono::{DateTime, Utc};
@@ -105,50 +107,64 @@ pub struct ContactLine {
     pub account_id: Option<Uuid>,
     pub account_name: Option<String>,
     pub owner_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The contact list's filters.
+#[derive(Debug, Clone, Default)]
+pub struct ContactQuery {
+    /// Matches name, title, e-mail, phone and the account's name.
+    pub search: Option<String>,
+    /// One of [`sort::CONTACTS`]; empty for the default (name).
+    pub sort: String,
+    pub after: Option<Cursor>,
+    pub limit: u32,
 }
 
 impl Db {
-    /// A page of the contacts the actor may see, by name; `search` matches name, phone, e-mail,
-    /// title and account name.
+    /// A page of the contacts the actor may see, and the cursor of the next page.
     pub async fn contacts(
         &self,
         actor: &Actor,
-        search: Option<&str>,
-        after: Option<Uuid>,
-        limit: u32,
-    ) -> Result<(Vec<ContactLine>, bool)> {
+        q: &ContactQuery,
+    ) -> Result<(Vec<ContactLine>, Option<Cursor>)> {
+        let sort = sort::find(sort::CONTACTS, &q.sort).ok_or(DbError::Conflict("invalid_sort"))?;
+        let after = self
+            .resolve_cursor("contacts", sort, q.after.clone())
+            .await?;
         let all = self.reads_all(actor, crate::crm::Module::Contacts).await?;
-        let mut sql = format!(
+        let (search, pattern) = search::condition(
+            self.backend(),
+            search::Target::Contacts,
+            "c",
+            3,
+            q.search.as_deref(),
+        );
+        let (keyset, order) = sort::keyset(sort, "c", after.as_ref(), 4);
+        let sql = format!(
             "SELECT c.id, c.name, c.title, c.phone, c.email, c.account_id, a.name AS account_name, \
-             o.name AS owner_name FROM contacts c JOIN people o ON o.id = c.owner_id \
-             LEFT JOIN accounts a ON a.id = c.account_id WHERE {}",
+             o.name AS owner_name, c.created_at FROM contacts c JOIN people o ON o.id = c.owner_id \
+             LEFT JOIN accounts a ON a.id = c.account_id WHERE {} AND {search} AND {keyset} \
+             ORDER BY {order} LIMIT $6",
             crate::crm::readable("c", 1, 2)
         );
-        sql.push_str(if search.is_some_and(|s| !s.trim().is_empty()) {
-            " AND (LOWER(c.name) LIKE $3 ESCAPE '\\' OR COALESCE(c.phone, '') LIKE $3 ESCAPE '\\' \
-             OR LOWER(COALESCE(c.email, '')) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(c.title, '')) LIKE $3 ESCAPE '\\' \
-             OR LOWER(COALESCE(a.name, '')) LIKE $3 ESCAPE '\\')"
-        } else {
-            " AND $3 = $3"
-        });
-        sql.push_str(if after.is_some() {
-            " AND (c.name > (SELECT name FROM contacts WHERE id = $4) \
-             OR (c.name = (SELECT name FROM contacts WHERE id = $4) AND c.id > $4))"
-        } else {
-            " AND $4 IS NULL"
-        });
-        sql.push_str(" ORDER BY c.name, c.id LIMIT $5");
-        let limit = limit.clamp(1, 500);
+        let limit = q.limit.clamp(1, 500);
         let rows = with_pool!(self, p => {
-            sqlx::query_as::<_, ContactLine>(sqlx::AssertSqlSafe(sql))
+            let query = sqlx::query_as::<_, ContactLine>(sqlx::AssertSqlSafe(sql))
                 .bind(actor.id)
                 .bind(all)
-                .bind(crate::people::like_pattern(search.unwrap_or("")))
-                .bind(after)
+                .bind(pattern);
+            bind_cursor!(query, after.as_ref())
                 .bind(i64::from(limit) + 1)
                 .fetch_all(p)
                 .await?
         });
-        Ok(crate::one_page(rows, limit))
+        Ok(sort::page(rows, limit, |c| {
+            let key = match sort.name {
+                "created" => Key::Time(c.created_at),
+                _ => Key::text(&c.name),
+            };
+            (key, c.id)
+        }))
     }
 }

@@ -114,6 +114,7 @@ impl Db {
 pub enum Owned {
     Account,
     Deal,
+    Lead,
 }
 
 impl Db {
@@ -129,6 +130,10 @@ impl Db {
             Owned::Deal => {
                 let d = self.deal(actor, id).await?;
                 ("deals", "deal", Some(d.owner_id), d.name)
+            }
+            Owned::Lead => {
+                let l = self.lead(actor, id).await?;
+                ("leads", "lead", l.owner_id, l.name)
             }
         };
         let current = current.ok_or(DbError::Conflict("pool_not_yours"))?;
@@ -146,13 +151,15 @@ impl Db {
         let source = match kind {
             Owned::Account => None,
             Owned::Deal => Some(crate::rollups::Source::Deal(id)),
+            Owned::Lead => Some(crate::rollups::Source::Lead(id)),
         };
         let before = match source {
             Some(s) => crate::rollups::facts_of(&mut tx, s).await?,
             None => Vec::new(),
         };
         crate::with_tx!(&mut tx, c => {
-            let sql = if kind == Owned::Account {
+            // Accounts and leads count their pool time from the new owner's arrival.
+            let sql = if kind != Owned::Deal {
                 format!("UPDATE {table} SET owner_id = $2, owned_since = $3, updated_at = $3 WHERE id = $1 AND owner_id = $4")
             } else {
                 format!("UPDATE {table} SET owner_id = $2, updated_at = $3 WHERE id = $1 AND owner_id = $4")

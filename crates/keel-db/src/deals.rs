@@ -2,8 +2,9 @@
 //! the board's per-stage totals.
 
 use crate::crm::{Module, readable};
-use crate::people::like_pattern;
 use crate::rollups::{self, Source};
+use crate::search;
+use crate::sort::{self, Cursor, Key, bind_cursor};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -63,6 +64,8 @@ pub struct DealInput {
     pub currency: String,
     /// A stage of the deal's pipeline; the pipeline follows from it.
     pub stage_id: Uuid,
+    /// The pipeline the person chose, when they chose one: the stage must belong to it.
+    pub pipeline_id: Option<Uuid>,
     pub expected_close: Option<NaiveDate>,
     pub owner_id: Uuid,
     pub account_id: Option<Uuid>,
@@ -82,7 +85,9 @@ pub struct DealQuery {
     pub pipeline: Option<Uuid>,
     /// Only deals in open stages.
     pub open_only: bool,
-    pub after: Option<Uuid>,
+    /// One of [`sort::DEALS`]; empty for the default.
+    pub sort: String,
+    pub after: Option<Cursor>,
     pub limit: u32,
 }
 
@@ -129,6 +134,12 @@ pub(crate) async fn insert_default_pipeline(tx: &mut Tx, at: DateTime<Utc>) -> R
             .execute(c)
             .await?;
     });
+    insert_stages(tx, pipeline).await?;
+    Ok(pipeline)
+}
+
+/// The default stages ([`DEFAULT_STAGES`]), as the stages of `pipeline`.
+async fn insert_stages(tx: &mut Tx, pipeline: Uuid) -> Result<()> {
     for (i, s) in DEFAULT_STAGES.iter().enumerate() {
         with_tx!(&mut *tx, c => {
             sqlx::query(
@@ -146,7 +157,7 @@ pub(crate) async fn insert_default_pipeline(tx: &mut Tx, at: DateTime<Utc>) -> R
             .await?;
         });
     }
-    Ok(pipeline)
+    Ok(())
 }
 
 impl Db {
@@ -178,14 +189,24 @@ impl Db {
             .ok_or(DbError::Conflict("unknown_stage"))
     }
 
-    pub async fn deals(&self, actor: &Actor, q: &DealQuery) -> Result<(Vec<Deal>, bool)> {
+    /// A page of deals the actor may see, in `q.sort` order (newest first by default), and
+    /// the cursor of the next page.
+    pub async fn deals(&self, actor: &Actor, q: &DealQuery) -> Result<(Vec<Deal>, Option<Cursor>)> {
+        let sort = sort::find(sort::DEALS, &q.sort).ok_or(DbError::Conflict("invalid_sort"))?;
+        let after = self.resolve_cursor("deals", sort, q.after.clone()).await?;
         let all = self.reads_all(actor, Module::Deals).await?;
-        let mut sql = format!("SELECT {COLUMNS} WHERE {}", readable("d", 1, 2));
-        sql.push_str(if q.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-            " AND (LOWER(d.name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(a.name, '')) LIKE $3 ESCAPE '\\')"
-        } else {
-            " AND $3 = $3"
-        });
+        let (search, pattern) = search::condition(
+            self.backend(),
+            search::Target::Deals,
+            "d",
+            3,
+            q.search.as_deref(),
+        );
+        let (keyset, order) = sort::keyset(sort, "d", after.as_ref(), 8);
+        let mut sql = format!(
+            "SELECT {COLUMNS} WHERE {} AND {search}",
+            readable("d", 1, 2)
+        );
         sql.push_str(if q.owner.is_some() {
             " AND d.owner_id = $4"
         } else {
@@ -209,29 +230,31 @@ impl Db {
         if q.open_only {
             sql.push_str(" AND s.category = 'open'");
         }
-        // Newest first; ids are time-ordered, so the id alone is the cursor.
-        sql.push_str(if q.after.is_some() {
-            " AND d.id < $8"
-        } else {
-            " AND $8 IS NULL"
-        });
-        sql.push_str(" ORDER BY d.id DESC LIMIT $9");
+        sql.push_str(&format!(" AND {keyset} ORDER BY {order} LIMIT $10"));
         let limit = q.limit.clamp(1, 500);
         let rows = with_pool!(self, p => {
-            sqlx::query_as::<_, Deal>(sqlx::AssertSqlSafe(sql))
+            let query = sqlx::query_as::<_, Deal>(sqlx::AssertSqlSafe(sql))
                 .bind(actor.id)
                 .bind(all)
-                .bind(like_pattern(q.search.as_deref().unwrap_or("")))
+                .bind(pattern)
                 .bind(q.owner)
                 .bind(q.account)
                 .bind(q.stage)
-                .bind(q.pipeline)
-                .bind(q.after)
+                .bind(q.pipeline);
+            bind_cursor!(query, after.as_ref())
                 .bind(i64::from(limit) + 1)
                 .fetch_all(p)
                 .await?
         });
-        Ok(crate::one_page(rows, limit))
+        Ok(sort::page(rows, limit, |d| {
+            let key = match sort.name {
+                "name" => Key::text(&d.name),
+                "amount" => Key::Int(d.amount_minor),
+                "close" => Key::date(d.expected_close),
+                _ => Key::Time(d.created_at),
+            };
+            (key, d.id)
+        }))
     }
 
     pub async fn deal(&self, actor: &Actor, id: Uuid) -> Result<Deal> {
@@ -312,6 +335,9 @@ impl Db {
 
     async fn check_deal_refs(&self, actor: &Actor, input: &DealInput) -> Result<Stage> {
         let stage = self.stage(input.stage_id).await?;
+        if input.pipeline_id.is_some_and(|p| p != stage.pipeline_id) {
+            return Err(DbError::Conflict("unknown_stage"));
+        }
         self.check_writable(actor, Some(input.owner_id)).await?;
         if let Some(a) = input.account_id {
             let acc = self
@@ -470,6 +496,46 @@ impl Db {
             .fetch_all(p)
             .await?
         }))
+    }
+}
+
+impl Db {
+    /// Adds a pipeline (admins; the caller checks the permission) with a copy of the default
+    /// stages to edit, after the existing pipelines.
+    pub async fn create_pipeline(&self, actor: Uuid, name: &str) -> Result<Uuid> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(DbError::Conflict("invalid_pipeline"));
+        }
+        let id = new_id();
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO pipelines (id, name, is_default, position, created_at) \
+                 VALUES ($1, $2, FALSE, (SELECT COALESCE(MAX(position), -1) + 1 FROM pipelines), $3)",
+            )
+            .bind(id)
+            .bind(name)
+            .bind(at)
+            .execute(c)
+            .await
+            .map_err(|e| match crate::error::unique_violation(&e) {
+                Some(_) => DbError::Conflict("name_taken"),
+                None => DbError::Sqlx(e),
+            })?;
+        });
+        insert_stages(&mut tx, id).await?;
+        let entry = audit::Entry {
+            actor: Some(actor),
+            action: "create",
+            entity: "pipeline",
+            entity_id: Some(id),
+            summary: name.to_owned(),
+        };
+        audit::record(&mut tx, entry, at).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 }
 

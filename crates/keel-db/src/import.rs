@@ -9,10 +9,13 @@
 //! left for the end of the file) are kept.
 
 use crate::accounts::{AccountQuery, normalise_tags};
-use crate::crm::{Module, readable};
+use crate::activities::{ActivityQuery, TaskState};
+use crate::contacts::ContactQuery;
+use crate::crm::Module;
 use crate::deals::{DealQuery, Stage};
 use crate::people::{PersonInput, ensure_an_admin, insert_person, lock_people, would_cycle};
 use crate::rollups::{self, Source};
+use crate::sort::{Cursor, Key};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -1879,7 +1882,20 @@ pub fn export_columns(entity: Entity) -> &'static [&'static str] {
 #[derive(Debug, Clone, Default)]
 pub struct ExportPage {
     pub rows: Vec<Vec<ExportValue>>,
+    /// The last row's id when more follow: pass it back as `after` to [`Db::export_page`].
     pub next: Option<Uuid>,
+    /// The same place as a cursor of the filtered, sorted export ([`Db::export_page_filtered`]).
+    pub cursor: Option<Cursor>,
+}
+
+impl ExportPage {
+    fn new(rows: Vec<Vec<ExportValue>>, cursor: Option<Cursor>) -> ExportPage {
+        ExportPage {
+            rows,
+            next: cursor.as_ref().map(|c| c.id),
+            cursor,
+        }
+    }
 }
 
 const EXPORT_PAGE: u32 = 500;
@@ -1896,14 +1912,26 @@ fn linked(stored: Option<String>, id: Option<Uuid>) -> ExportValue {
     }
 }
 
-/// The filters of a list view, so that its export button exports exactly what the list shows.
+/// The filters and sort of a list view, so that its export button exports exactly the rows
+/// the list shows, in the same order.
 #[derive(Debug, Clone, Default)]
 pub struct ExportFilter {
     pub search: Option<String>,
     pub owner: Option<Uuid>,
+    /// Accounts.
     pub status: Option<String>,
+    /// Deals.
     pub stage: Option<Uuid>,
+    pub pipeline: Option<Uuid>,
     pub open_only: bool,
+    /// A sort of the entity's list (`crate::sort`); empty for its default.
+    pub sort: String,
+    /// Activities: kind, task state, date range (UTC days, inclusive) and today.
+    pub kind: Option<String>,
+    pub state: Option<TaskState>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub today: Option<NaiveDate>,
 }
 
 impl Db {
@@ -1915,40 +1943,38 @@ impl Db {
         entity: Entity,
         after: Option<Uuid>,
     ) -> Result<ExportPage> {
+        let after = after.map(|id| Cursor {
+            key: Key::Lookup,
+            id,
+        });
         self.export_page_filtered(actor, entity, after, &ExportFilter::default())
             .await
     }
 
-    /// Like [`Db::export_page`], narrowed by a list view's filters (accounts, deals, leads).
+    /// Like [`Db::export_page`], narrowed and sorted like a list view; `after` is the
+    /// previous page's `cursor`.
     pub async fn export_page_filtered(
         &self,
         actor: &Actor,
         entity: Entity,
-        after: Option<Uuid>,
+        after: Option<Cursor>,
         filter: &ExportFilter,
     ) -> Result<ExportPage> {
         match entity {
             Entity::Accounts => self.export_accounts(actor, after, filter).await,
             Entity::Deals => self.export_deals(actor, after, filter).await,
-            Entity::Contacts => self.export_contacts(actor, after).await,
-            Entity::Leads
-                if filter
-                    .search
-                    .as_deref()
-                    .is_some_and(|s| !s.trim().is_empty()) =>
-            {
-                self.export_leads_matching(actor, after, filter).await
-            }
-            Entity::Leads => self.export_leads(actor, after).await,
-            Entity::Activities => self.export_activities(actor, after).await,
+            Entity::Contacts => self.export_contacts(actor, after, filter).await,
+            Entity::Leads => self.export_leads(actor, after, filter).await,
+            Entity::Activities => self.export_activities(actor, after, filter).await,
             Entity::People => Err(DbError::Unsupported(
                 "people are not exported; the directory lists them".into(),
             )),
         }
     }
 
-    /// Rows of `select` (which names its main table `x`) whose id is one of `ids`.
-    async fn rows_by_id<T>(&self, select: &str, ids: &[Uuid]) -> Result<HashMap<Uuid, T>>
+    /// Rows of `select` (which names its main table `x`) whose id is one of `ids`, in the
+    /// order of `ids`.
+    async fn rows_by_id<T>(&self, select: &str, ids: &[Uuid]) -> Result<Vec<T>>
     where
         T: HasId
             + Send
@@ -1957,7 +1983,7 @@ impl Db {
             + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
     {
         if ids.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(Vec::new());
         }
         let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!("{select} WHERE x.id IN ({})", placeholders.join(", "));
@@ -1968,91 +1994,99 @@ impl Db {
             }
             q.fetch_all(p).await?
         });
-        Ok(rows.into_iter().map(|r| (r.id(), r)).collect())
+        let mut found: HashMap<Uuid, T> = rows.into_iter().map(|r| (r.id(), r)).collect();
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     async fn export_accounts(
         &self,
         actor: &Actor,
-        after: Option<Uuid>,
+        after: Option<Cursor>,
         filter: &ExportFilter,
     ) -> Result<ExportPage> {
         let q = AccountQuery {
             search: filter.search.clone(),
             owner: filter.owner,
             status: filter.status.clone(),
+            sort: filter.sort.clone(),
             after,
             limit: EXPORT_PAGE,
             ..AccountQuery::default()
         };
-        let (accounts, more) = self.accounts(actor, &q).await?;
+        let (accounts, cursor) = self.accounts(actor, &q).await?;
         let ids: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
-        let extra: HashMap<Uuid, AccountExtra> = self
-            .rows_by_id(
+        let mut extra: HashMap<Uuid, AccountExtra> = self
+            .rows_by_id::<AccountExtra>(
                 "SELECT x.id, x.external_id, pa.external_id AS parent_external_id, \
                  o.email AS owner_email FROM accounts x LEFT JOIN accounts pa ON pa.id = x.parent_id \
                  LEFT JOIN people o ON o.id = x.owner_id",
                 &ids,
             )
-            .await?;
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
         let rows = accounts
             .into_iter()
             .map(|a| {
-                let e = extra.get(&a.id);
+                // A row deleted between the two reads loses only its extra columns.
+                let e = extra.remove(&a.id).unwrap_or_default();
                 vec![
-                    external(e.and_then(|e| e.external_id.clone()), a.id),
+                    external(e.external_id, a.id),
                     ExportValue::Text(a.name),
                     ExportValue::text(a.industry),
                     a.size
                         .map_or(ExportValue::Empty, |n| ExportValue::Integer(n.into())),
                     ExportValue::text(a.region),
                     ExportValue::text(Some(a.tags).filter(|t| !t.is_empty())),
-                    linked(e.and_then(|e| e.parent_external_id.clone()), a.parent_id),
+                    linked(e.parent_external_id, a.parent_id),
                     ExportValue::text(a.parent_name),
-                    ExportValue::text(e.and_then(|e| e.owner_email.clone())),
+                    ExportValue::text(e.owner_email),
                     ExportValue::text(a.owner_name),
                     ExportValue::text(a.notes),
                 ]
             })
             .collect();
-        Ok(ExportPage {
-            rows,
-            next: more.then_some(ids.last().copied()).flatten(),
-        })
+        Ok(ExportPage::new(rows, cursor))
     }
 
     async fn export_deals(
         &self,
         actor: &Actor,
-        after: Option<Uuid>,
+        after: Option<Cursor>,
         filter: &ExportFilter,
     ) -> Result<ExportPage> {
         let q = DealQuery {
             search: filter.search.clone(),
             owner: filter.owner,
             stage: filter.stage,
+            pipeline: filter.pipeline,
             open_only: filter.open_only,
+            sort: filter.sort.clone(),
             after,
             limit: EXPORT_PAGE,
             ..DealQuery::default()
         };
-        let (deals, more) = self.deals(actor, &q).await?;
+        let (deals, cursor) = self.deals(actor, &q).await?;
         let ids: Vec<Uuid> = deals.iter().map(|d| d.id).collect();
-        let extra: HashMap<Uuid, DealExtra> = self
-            .rows_by_id(
+        let mut extra: HashMap<Uuid, DealExtra> = self
+            .rows_by_id::<DealExtra>(
                 "SELECT x.id, x.external_id, a.external_id AS account_external_id, \
                  c.external_id AS contact_external_id, c.name AS contact_name, \
                  o.email AS owner_email FROM deals x LEFT JOIN accounts a ON a.id = x.account_id \
                  LEFT JOIN contacts c ON c.id = x.contact_id LEFT JOIN people o ON o.id = x.owner_id",
                 &ids,
             )
-            .await?;
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
         let rows = deals
             .into_iter()
             .map(|d| {
-                let e = extra.get(&d.id);
+                let e = extra.remove(&d.id).unwrap_or_default();
                 vec![
-                    external(e.and_then(|e| e.external_id.clone()), d.id),
+                    external(e.external_id, d.id),
                     ExportValue::Text(d.name),
                     ExportValue::Money(d.amount_minor),
                     ExportValue::Text(d.currency),
@@ -2060,73 +2094,44 @@ impl Db {
                     d.expected_close
                         .map_or(ExportValue::Empty, ExportValue::Date),
                     ExportValue::Date(d.created_at.date_naive()),
-                    ExportValue::text(e.and_then(|e| e.owner_email.clone())),
+                    ExportValue::text(e.owner_email),
                     ExportValue::Text(d.owner_name),
-                    linked(e.and_then(|e| e.account_external_id.clone()), d.account_id),
+                    linked(e.account_external_id, d.account_id),
                     ExportValue::text(d.account_name),
-                    linked(e.and_then(|e| e.contact_external_id.clone()), d.contact_id),
-                    ExportValue::text(e.and_then(|e| e.contact_name.clone())),
+                    linked(e.contact_external_id, d.contact_id),
+                    ExportValue::text(e.contact_name),
                     ExportValue::text(d.kind),
                     ExportValue::text(d.source),
                     ExportValue::text(d.loss_reason),
                 ]
             })
             .collect();
-        Ok(ExportPage {
-            rows,
-            next: more.then_some(ids.last().copied()).flatten(),
-        })
+        Ok(ExportPage::new(rows, cursor))
     }
 
-    /// A page of a table without a list function of its own yet: the same visibility rule
-    /// ([`readable`]) and keyset paging by id.
-    async fn visible_page<T>(
+    async fn export_contacts(
         &self,
         actor: &Actor,
-        module: Module,
-        select: &str,
-        after: Option<Uuid>,
-    ) -> Result<(Vec<T>, Option<Uuid>)>
-    where
-        T: HasId
-            + Send
-            + Unpin
-            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-    {
-        let all = self.reads_all(actor, module).await?;
-        let sql = format!(
-            "{select} WHERE {} AND ($3 IS NULL OR x.id > $3) ORDER BY x.id LIMIT $4",
-            readable("x", 1, 2)
-        );
-        let mut rows: Vec<T> = with_pool!(self, p => {
-            sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql))
-                .bind(actor.id)
-                .bind(all)
-                .bind(after)
-                .bind(i64::from(EXPORT_PAGE) + 1)
-                .fetch_all(p)
-                .await?
-        });
-        let more = rows.len() > EXPORT_PAGE as usize;
-        rows.truncate(EXPORT_PAGE as usize);
-        let next = more.then(|| rows.last().map(HasId::id)).flatten();
-        Ok((rows, next))
-    }
-
-    async fn export_contacts(&self, actor: &Actor, after: Option<Uuid>) -> Result<ExportPage> {
-        let (contacts, next) = self
-            .visible_page::<ContactExport>(
-                actor,
-                Module::Contacts,
+        after: Option<Cursor>,
+        filter: &ExportFilter,
+    ) -> Result<ExportPage> {
+        let q = ContactQuery {
+            search: filter.search.clone(),
+            sort: filter.sort.clone(),
+            after,
+            limit: EXPORT_PAGE,
+        };
+        let (contacts, cursor) = self.contacts(actor, &q).await?;
+        let ids: Vec<Uuid> = contacts.iter().map(|c| c.id).collect();
+        let rows = self
+            .rows_by_id::<ContactExport>(
                 "SELECT x.id, x.external_id, x.name, x.title, x.phone, x.email, x.notes, \
                  x.account_id, a.external_id AS account_external_id, a.name AS account_name, \
                  o.email AS owner_email, o.name AS owner_name FROM contacts x \
                  JOIN people o ON o.id = x.owner_id LEFT JOIN accounts a ON a.id = x.account_id",
-                after,
+                &ids,
             )
-            .await?;
-        let rows = contacts
+            .await?
             .into_iter()
             .map(|c| {
                 vec![
@@ -2143,63 +2148,61 @@ impl Db {
                 ]
             })
             .collect();
-        Ok(ExportPage { rows, next })
+        Ok(ExportPage::new(rows, cursor))
     }
 
-    async fn export_leads(&self, actor: &Actor, after: Option<Uuid>) -> Result<ExportPage> {
-        let (leads, next) = self
-            .visible_page::<LeadExport>(
-                actor,
-                Module::Leads,
-                "SELECT x.id, x.external_id, x.name, x.company, x.email, x.phone, x.source, \
-                 x.status, x.industry, x.notes, o.email AS owner_email, o.name AS owner_name \
-                 FROM leads x LEFT JOIN people o ON o.id = x.owner_id",
-                after,
-            )
-            .await?;
-        let rows = leads.into_iter().map(lead_row).collect();
-        Ok(ExportPage { rows, next })
-    }
-
-    /// Leads matching a search, in the lead list's order (newest first).
-    async fn export_leads_matching(
+    async fn export_leads(
         &self,
         actor: &Actor,
-        after: Option<Uuid>,
+        after: Option<Cursor>,
         filter: &ExportFilter,
     ) -> Result<ExportPage> {
         let q = crate::leads::LeadQuery {
             search: filter.search.clone(),
+            owner: filter.owner,
+            sort: filter.sort.clone(),
             after,
             limit: EXPORT_PAGE,
             ..Default::default()
         };
-        let (leads, more) = self.leads(actor, &q).await?;
+        let (leads, cursor) = self.leads(actor, &q).await?;
         let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
-        let mut found: HashMap<Uuid, LeadExport> = self
-            .rows_by_id(
+        let rows = self
+            .rows_by_id::<LeadExport>(
                 "SELECT x.id, x.external_id, x.name, x.company, x.email, x.phone, x.source, \
                  x.status, x.industry, x.notes, o.email AS owner_email, o.name AS owner_name \
                  FROM leads x LEFT JOIN people o ON o.id = x.owner_id",
                 &ids,
             )
-            .await?;
-        let rows = ids
-            .iter()
-            .filter_map(|id| found.remove(id))
+            .await?
+            .into_iter()
             .map(lead_row)
             .collect();
-        Ok(ExportPage {
-            rows,
-            next: more.then_some(ids.last().copied()).flatten(),
-        })
+        Ok(ExportPage::new(rows, cursor))
     }
 
-    async fn export_activities(&self, actor: &Actor, after: Option<Uuid>) -> Result<ExportPage> {
-        let (activities, next) = self
-            .visible_page::<ActivityExport>(
-                actor,
-                Module::Activities,
+    async fn export_activities(
+        &self,
+        actor: &Actor,
+        after: Option<Cursor>,
+        filter: &ExportFilter,
+    ) -> Result<ExportPage> {
+        let q = ActivityQuery {
+            search: filter.search.clone(),
+            kind: filter.kind.clone(),
+            owner: filter.owner,
+            state: filter.state,
+            from: filter.from,
+            to: filter.to,
+            today: filter.today.unwrap_or_else(|| now().date_naive()),
+            after,
+            limit: EXPORT_PAGE,
+            ..Default::default()
+        };
+        let (activities, cursor) = self.activity_list(actor, &q).await?;
+        let ids: Vec<Uuid> = activities.iter().map(|a| a.id).collect();
+        let rows = self
+            .rows_by_id::<ActivityExport>(
                 "SELECT x.id, x.external_id, x.kind, x.subject, x.at, x.due_date, x.done_at, \
                  x.notes, o.email AS owner_email, o.name AS owner_name, \
                  x.deal_id, d.external_id AS deal_external_id, d.name AS deal_name, \
@@ -2209,14 +2212,13 @@ impl Db {
                  FROM activities x JOIN people o ON o.id = x.owner_id \
                  LEFT JOIN deals d ON d.id = x.deal_id LEFT JOIN accounts a ON a.id = x.account_id \
                  LEFT JOIN contacts c ON c.id = x.contact_id LEFT JOIN leads l ON l.id = x.lead_id",
-                after,
+                &ids,
             )
-            .await?;
-        let rows = activities
+            .await?
             .into_iter()
             .map(ActivityExport::into_row)
             .collect();
-        Ok(ExportPage { rows, next })
+        Ok(ExportPage::new(rows, cursor))
     }
 }
 
@@ -2242,7 +2244,7 @@ has_id!(
     ActivityExport
 );
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, Default)]
 struct AccountExtra {
     id: Uuid,
     external_id: Option<String>,
@@ -2250,7 +2252,7 @@ struct AccountExtra {
     owner_email: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, Default)]
 struct DealExtra {
     id: Uuid,
     external_id: Option<String>,

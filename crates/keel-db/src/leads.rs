@@ -3,8 +3,9 @@
 
 use crate::crm::{Module, readable};
 use crate::deals::DealInput;
-use crate::people::like_pattern;
 use crate::rollups::{self, Source};
+use crate::search;
+use crate::sort::{self, Cursor, Key, bind_cursor};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, audit, with_pool, with_tx};
 use chrono::{DateTime, Utc};
@@ -54,7 +55,9 @@ pub struct LeadQuery {
     pub status: Option<String>,
     /// Only leads in the shared pool.
     pub pool: bool,
-    pub after: Option<Uuid>,
+    /// One of [`sort::LEADS`]; empty for the default.
+    pub sort: String,
+    pub after: Option<Cursor>,
     pub limit: u32,
 }
 
@@ -80,16 +83,24 @@ const COLUMNS: &str = "l.id, l.name, l.company, l.email, l.phone, l.source, l.st
     l.converted_deal_id, l.created_at FROM leads l LEFT JOIN people o ON o.id = l.owner_id";
 
 impl Db {
-    /// A page of leads the actor may see (their line's, and the pool's), newest first.
-    pub async fn leads(&self, actor: &Actor, q: &LeadQuery) -> Result<(Vec<Lead>, bool)> {
+    /// A page of leads the actor may see (their line's, and the pool's), in `q.sort` order
+    /// (newest first by default), and the cursor of the next page.
+    pub async fn leads(&self, actor: &Actor, q: &LeadQuery) -> Result<(Vec<Lead>, Option<Cursor>)> {
+        let sort = sort::find(sort::LEADS, &q.sort).ok_or(DbError::Conflict("invalid_sort"))?;
+        let after = self.resolve_cursor("leads", sort, q.after.clone()).await?;
         let all = self.reads_all(actor, Module::Leads).await?;
-        let mut sql = format!("SELECT {COLUMNS} WHERE {}", readable("l", 1, 2));
-        sql.push_str(if q.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-            " AND (LOWER(l.name) LIKE $3 ESCAPE '\\' OR LOWER(COALESCE(l.company, '')) LIKE $3 ESCAPE '\\' \
-             OR LOWER(COALESCE(l.email, '')) LIKE $3 ESCAPE '\\' OR COALESCE(l.phone, '') LIKE $3 ESCAPE '\\')"
-        } else {
-            " AND $3 = $3"
-        });
+        let (search, pattern) = search::condition(
+            self.backend(),
+            search::Target::Leads,
+            "l",
+            3,
+            q.search.as_deref(),
+        );
+        let (keyset, order) = sort::keyset(sort, "l", after.as_ref(), 6);
+        let mut sql = format!(
+            "SELECT {COLUMNS} WHERE {} AND {search}",
+            readable("l", 1, 2)
+        );
         sql.push_str(if q.owner.is_some() {
             " AND l.owner_id = $4"
         } else {
@@ -104,26 +115,28 @@ impl Db {
             // The pool offers only leads still worth working.
             sql.push_str(" AND l.owner_id IS NULL AND l.status NOT IN ('converted', 'lost')");
         }
-        sql.push_str(if q.after.is_some() {
-            " AND l.id < $6"
-        } else {
-            " AND $6 IS NULL"
-        });
-        sql.push_str(" ORDER BY l.id DESC LIMIT $7");
+        sql.push_str(&format!(" AND {keyset} ORDER BY {order} LIMIT $8"));
         let limit = q.limit.clamp(1, 500);
         let rows = with_pool!(self, p => {
-            sqlx::query_as::<_, Lead>(sqlx::AssertSqlSafe(sql))
+            let query = sqlx::query_as::<_, Lead>(sqlx::AssertSqlSafe(sql))
                 .bind(actor.id)
                 .bind(all)
-                .bind(like_pattern(q.search.as_deref().unwrap_or("")))
+                .bind(pattern)
                 .bind(q.owner)
-                .bind(&q.status)
-                .bind(q.after)
+                .bind(&q.status);
+            bind_cursor!(query, after.as_ref())
                 .bind(i64::from(limit) + 1)
                 .fetch_all(p)
                 .await?
         });
-        Ok(crate::one_page(rows, limit))
+        Ok(sort::page(rows, limit, |l| {
+            let key = match sort.name {
+                "name" => Key::text(&l.name),
+                "last_activity" => Key::time(l.last_activity_at),
+                _ => Key::Time(l.created_at),
+            };
+            (key, l.id)
+        }))
     }
 
     pub async fn lead(&self, actor: &Actor, id: Uuid) -> Result<Lead> {

@@ -26,6 +26,12 @@ const MIGRATIONS: &[Embedded] = &[
         postgres: include_str!("../migrations/postgres/0002_crm.sql"),
     },
     Embedded {
+        version: 3,
+        description: "search",
+        sqlite: include_str!("../migrations/sqlite/0003_search.sql"),
+        postgres: include_str!("../migrations/postgres/0003_search.sql"),
+    },
+    Embedded {
         version: 4,
         description: "rollups",
         sqlite: include_str!("../migrations/sqlite/0004_rollups.sql"),

@@ -25,6 +25,25 @@ pub struct QuickAdd {
     pub kinds: Vec<Choice>,
 }
 
+/// A column header of a list; sortable columns link to their sort.
+pub struct SortHeader {
+    pub label: String,
+    pub href: Option<String>,
+    /// `ascending` or `descending` when the list is sorted by this column.
+    pub current: Option<&'static str>,
+    pub class: &'static str,
+}
+
+impl SortHeader {
+    pub fn arrow(&self) -> &'static str {
+        match self.current {
+            Some("descending") => "↓",
+            Some(_) => "↑",
+            None => "",
+        }
+    }
+}
+
 pub struct AccountLine {
     pub id: String,
     pub claimable: bool,
@@ -41,8 +60,10 @@ pub struct AccountLine {
 #[template(path = "crm/accounts.html")]
 pub struct AccountsPage {
     pub chrome: Chrome,
-    /// The list's own query string (`?q=...`), so that export takes the same filters.
-    pub export_query: String,
+    /// The export link: the same filters and sort as the list.
+    pub export: String,
+    pub headers: Vec<SortHeader>,
+    pub sorts: Vec<Choice>,
     /// The shared pool of accounts rather than the account list.
     pub pool: bool,
     pub rules: Option<String>,
@@ -122,10 +143,13 @@ pub struct DealRow {
 #[template(path = "crm/deals.html")]
 pub struct DealsPage {
     pub chrome: Chrome,
-    /// The list's own query string (`?q=...`), so that export takes the same filters.
-    pub export_query: String,
+    /// The export link: the same filters and sort as the list.
+    pub export: String,
+    pub headers: Vec<SortHeader>,
+    pub sorts: Vec<Choice>,
     pub q: String,
     pub stages: Vec<Choice>,
+    pub pipelines: Vec<Choice>,
     pub open_only: bool,
     pub mine: bool,
     pub rows: Vec<DealRow>,
@@ -161,6 +185,9 @@ pub struct BoardColumnView {
 pub struct BoardPage {
     pub chrome: Chrome,
     pub mine: bool,
+    /// The pipelines to choose from (empty when there is only one) and the one shown.
+    pub pipelines: Vec<Choice>,
+    pub pipeline_id: String,
     pub columns: Vec<BoardColumnView>,
 }
 
@@ -226,8 +253,11 @@ pub struct LeadLine {
 #[template(path = "crm/leads.html")]
 pub struct LeadsPage {
     pub chrome: Chrome,
-    /// The list's own query string (`?q=...`), so that export takes the same filters.
-    pub export_query: String,
+    /// The export link: the same filters and sort as the list.
+    pub export: String,
+    pub headers: Vec<SortHeader>,
+    pub sorts: Vec<Choice>,
+    pub mine: bool,
     pub heading: String,
     pub pool: bool,
     pub action: String,
@@ -253,6 +283,9 @@ pub struct LeadPage {
     pub in_pool: bool,
     pub can_edit: bool,
     pub can_convert: bool,
+    /// Who the lead can be given to (empty when the person may not reassign it).
+    pub owners: Vec<Choice>,
+    pub owner_action: String,
     pub stages: Vec<Choice>,
     pub notice: Option<String>,
     pub error: Option<String>,
@@ -272,7 +305,8 @@ pub struct PoolKindForm {
 #[template(path = "crm/pool_rules.html")]
 pub struct CrmSettingsPage {
     pub chrome: Chrome,
-    /// The default pipeline's id and stages, in board order.
+    /// The pipelines (the one being edited selected), and its id and stages in board order.
+    pub pipelines: Vec<Choice>,
     pub pipeline_id: String,
     pub stages: Vec<StageRow>,
     pub kinds: Vec<PoolKindForm>,
@@ -325,7 +359,75 @@ pub struct ContactRow {
 #[template(path = "crm/contacts.html")]
 pub struct ContactsPage {
     pub chrome: Chrome,
+    /// The export link: the same filters and sort as the list.
+    pub export: String,
+    pub headers: Vec<SortHeader>,
+    pub sorts: Vec<Choice>,
     pub q: String,
     pub rows: Vec<ContactRow>,
+    pub next: Option<String>,
+}
+
+pub struct ActivityRow {
+    pub kind: String,
+    pub kind_label: String,
+    pub subject: String,
+    pub when: String,
+    pub owner: String,
+    /// (link, name) of what it is about.
+    pub about: Option<(String, String)>,
+    /// Tasks: due date and state label.
+    pub due: String,
+    pub state: String,
+    pub overdue: bool,
+    /// The id, when it is an open task or a visit not yet checked out and the person may
+    /// change it.
+    pub completable: Option<String>,
+    pub complete_label: String,
+}
+
+/// Every activity the person may see, filtered.
+#[derive(Template)]
+#[template(path = "crm/activities.html")]
+pub struct ActivitiesPage {
+    pub chrome: Chrome,
+    pub export: String,
+    pub q: String,
+    pub kinds: Vec<Choice>,
+    pub owners: Vec<Choice>,
+    pub states: Vec<Choice>,
+    pub from: String,
+    pub to: String,
+    pub error: Option<String>,
+    pub rows: Vec<ActivityRow>,
+    pub next: Option<String>,
+    /// Where "complete" comes back to.
+    pub back: String,
+}
+
+pub struct ResponseRow {
+    pub kind: String,
+    pub score: i32,
+    /// (link, name)
+    pub account: (String, String),
+    pub owner: String,
+    pub comment: String,
+    pub when: String,
+}
+
+/// CSAT and NPS answers the person may see, filtered, with their summary.
+#[derive(Template)]
+#[template(path = "crm/satisfaction.html")]
+pub struct SatisfactionPage {
+    pub chrome: Chrome,
+    pub kinds: Vec<Choice>,
+    pub owners: Vec<Choice>,
+    pub accounts: Vec<Choice>,
+    pub min: String,
+    pub max: String,
+    /// "CSAT 4.33 (3) · NPS 25 (4)", or a note that there is nothing yet.
+    pub summary: String,
+    pub error: Option<String>,
+    pub rows: Vec<ResponseRow>,
     pub next: Option<String>,
 }

@@ -46,10 +46,12 @@ impl Chrome {
         let mut items = vec![
             ("/", "nav-home"),
             ("/today", "nav-today"),
+            ("/activities", "nav-activities"),
             ("/accounts", "nav-accounts"),
             ("/contacts", "nav-contacts"),
             ("/deals", "nav-deals"),
             ("/leads", "nav-leads"),
+            ("/satisfaction", "nav-satisfaction"),
             ("/kpis", "nav-kpis"),
             ("/forecast", "nav-forecast"),
             ("/import", "nav-import"),

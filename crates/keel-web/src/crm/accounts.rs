@@ -1,3 +1,4 @@
+use super::list::{self, Filters};
 use super::{money, quick_add, timeline};
 use crate::auth::me::Me;
 use crate::forms::non_empty;
@@ -12,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;
 use keel_db::accounts::{Account, AccountInput, AccountQuery, STATUSES};
 use keel_db::activities::About;
-use keel_db::contacts::ContactInput;
+use keel_db::contacts::{ContactInput, ContactQuery};
 use keel_db::deals::DealQuery;
 use keel_db::pool::PoolKind;
 use keel_db::satisfaction::Response as SatisfactionResponse;
@@ -30,14 +31,16 @@ pub struct ListQuery {
     q: String,
     status: String,
     mine: Option<String>,
+    sort: String,
     after: String,
     error: String,
 }
 
 /// The list query of the accounts pool page.
-pub fn pool_query(q: String, after: String, error: String) -> ListQuery {
+pub fn pool_query(q: String, sort: String, after: String, error: String) -> ListQuery {
     ListQuery {
         q,
+        sort,
         after,
         error,
         ..Default::default()
@@ -83,36 +86,42 @@ pub async fn render_list(
         .find(|s| **s == f.status)
         .map(|s| s.to_string());
     let mine = f.mine.is_some();
+    let sort = list::chosen(keel_db::sort::ACCOUNTS, &f.sort);
     let q = AccountQuery {
         search: Some(f.q.clone()),
         owner: mine.then_some(me.user.person_id),
         status: status.clone(),
         pool,
-        after: opt_id(&f.after),
+        sort: sort.name.into(),
+        after: list::cursor(&f.after),
         limit: 50,
     };
-    let (rows, more) = state.db.accounts(&me.actor(), &q).await?;
-    let next = more.then(|| rows.last()).flatten().map(|last| {
-        format!(
-            "{}after={}&q={}&status={}{}",
-            if pool {
-                "/pool?kind=accounts&"
-            } else {
-                "/accounts?"
-            },
-            last.id,
-            crate::people::urlencode(&f.q),
-            status.clone().unwrap_or_default(),
-            if mine { "&mine=1" } else { "" }
-        )
-    });
+    let (rows, next) = state.db.accounts(&me.actor(), &q).await?;
+    let filters = Filters::new(&[
+        ("kind", if pool { "accounts" } else { "" }),
+        ("q", &f.q),
+        ("status", status.as_deref().unwrap_or("")),
+        ("mine", if mine { "1" } else { "" }),
+    ]);
+    let base = if pool { "/pool" } else { "/accounts" };
     let page = AccountsPage {
-        export_query: me
-            .ctx
-            .back
-            .split_once('?')
-            .map(|(_, q)| format!("?{q}"))
-            .unwrap_or_default(),
+        export: filters.link("/export/accounts.csv", &[("sort", sort.name)]),
+        headers: list::headers(
+            l,
+            &filters,
+            base,
+            sort,
+            &[
+                ("account-name", Some("name"), ""),
+                ("account-industry", None, ""),
+                ("account-region", None, ""),
+                ("account-status", None, ""),
+                ("record-owner", None, ""),
+                ("account-last-activity", Some("last_activity"), ""),
+                ("", None, ""),
+            ],
+        ),
+        sorts: list::sort_choices(l, keel_db::sort::ACCOUNTS, sort),
         pool,
         rules,
         error: super::pool::known_error(l, &f.error),
@@ -140,7 +149,7 @@ pub async fn render_list(
                 name: a.name,
             })
             .collect(),
-        next,
+        next: list::next_link(&filters, base, sort, next),
         chrome: me.ctx.chrome(),
     };
     Ok(Html(page.render()?))
@@ -541,27 +550,43 @@ pub async fn add_satisfaction(
 #[serde(default)]
 pub struct ContactsQuery {
     q: String,
+    sort: String,
     after: String,
 }
 
-/// Every contact the person may see, by name, with search.
+/// Every contact the person may see, with search and sorting.
 pub async fn contacts(
     State(state): State<AppState>,
     me: Me,
     Query(f): Query<ContactsQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (rows, more) = state
-        .db
-        .contacts(&me.actor(), Some(&f.q), opt_id(&f.after), 50)
-        .await?;
-    let next = more.then(|| rows.last()).flatten().map(|last| {
-        format!(
-            "/contacts?after={}&q={}",
-            last.id,
-            crate::people::urlencode(&f.q)
-        )
-    });
+    let l = me.l();
+    let sort = list::chosen(keel_db::sort::CONTACTS, &f.sort);
+    let q = ContactQuery {
+        search: Some(f.q.clone()),
+        sort: sort.name.into(),
+        after: list::cursor(&f.after),
+        limit: 50,
+    };
+    let (rows, next) = state.db.contacts(&me.actor(), &q).await?;
+    let filters = Filters::new(&[("q", &f.q)]);
     let page = keel_views::ContactsPage {
+        export: filters.link("/export/contacts.csv", &[("sort", sort.name)]),
+        headers: list::headers(
+            l,
+            &filters,
+            "/contacts",
+            sort,
+            &[
+                ("contact-name", Some("name"), ""),
+                ("contact-title", None, ""),
+                ("deal-account", None, ""),
+                ("contact-phone", None, ""),
+                ("contact-email", None, ""),
+                ("record-owner", None, ""),
+            ],
+        ),
+        sorts: list::sort_choices(l, keel_db::sort::CONTACTS, sort),
         q: f.q,
         rows: rows
             .into_iter()
@@ -576,7 +601,7 @@ pub async fn contacts(
                 owner: c.owner_name,
             })
             .collect(),
-        next,
+        next: list::next_link(&filters, "/contacts", sort, next),
         chrome: me.ctx.chrome(),
     };
     Ok(Html(page.render()?))

@@ -10,12 +10,13 @@ use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use keel_db::DbError;
 use keel_db::accounts::{Account, AccountInput, AccountQuery, STATUSES};
-use keel_db::activities::{About, Activity, ActivityInput, KINDS};
+use keel_db::activities::{Activity, ActivityInput, ActivityQuery, KINDS, TaskState};
 use keel_db::contacts::{Contact, ContactInput};
 use keel_db::deals::{Deal, DealInput, DealQuery, Stage};
 use keel_db::leads::{Conversion, Converted, Lead, LeadInput, LeadQuery};
 use keel_db::pool::PoolKind;
 use keel_db::satisfaction::Response as SatisfactionResponse;
+use keel_db::sort::Cursor;
 use keel_domain::money::Currency;
 use keel_domain::time::now;
 use serde::{Deserialize, Serialize};
@@ -31,7 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_deals, create_deal))
         .routes(routes!(get_deal))
         .routes(routes!(move_deal))
-        .routes(routes!(list_pipelines))
+        .routes(routes!(list_pipelines, create_pipeline))
         .routes(routes!(list_activities, create_activity))
         .routes(routes!(list_leads, create_lead))
         .routes(routes!(convert_lead))
@@ -39,20 +40,51 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(release))
         .routes(routes!(list_contacts, create_contact))
         .routes(routes!(record_satisfaction))
+        .merge(super::api_more::routes())
 }
 
-fn invalid(field: &str, message: String) -> AppError {
+pub(super) fn invalid(field: &str, message: String) -> AppError {
     AppError::Invalid(vec![(field.to_owned(), message)])
 }
 
 /// Rule breaks in storage become field errors the caller can show.
-fn storage(me: &Me, e: DbError) -> AppError {
+pub(super) fn storage(me: &Me, e: DbError) -> AppError {
     match e {
         DbError::Conflict(code) => invalid(
             code.trim_start_matches("unknown_"),
             me.l().t(&format!("error-{code}")),
         ),
         e => e.into(),
+    }
+}
+
+/// An API list's `sort`: one of `list`'s names (absent: the default), else a 422 on `sort`.
+pub(super) fn sort_param(
+    me: &Me,
+    list: &'static [keel_db::sort::Sort],
+    name: Option<&str>,
+) -> Result<String, AppError> {
+    keel_db::sort::find(list, name.unwrap_or(""))
+        .map(|s| s.name.to_owned())
+        .ok_or_else(|| invalid("sort", me.l().t("error-invalid_sort")))
+}
+
+/// An API list's `after`: a `next` it returned (or a bare id), else a 422 on `after`.
+pub(super) fn cursor_param(me: &Me, after: Option<&str>) -> Result<Option<Cursor>, AppError> {
+    match after.map(str::trim).filter(|a| !a.is_empty()) {
+        None => Ok(None),
+        Some(a) => Cursor::parse(a)
+            .map(Some)
+            .ok_or_else(|| invalid("after", me.l().t("error-invalid_cursor"))),
+    }
+}
+
+/// A list's refusals name the parameter at fault.
+pub(super) fn list_storage(me: &Me, e: DbError) -> AppError {
+    match e {
+        DbError::Conflict("invalid_cursor") => invalid("after", me.l().t("error-invalid_cursor")),
+        DbError::Conflict("invalid_sort") => invalid("sort", me.l().t("error-invalid_sort")),
+        e => storage(me, e),
     }
 }
 
@@ -103,19 +135,21 @@ impl From<Account> for AccountDto {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AccountParams {
-    /// Search name, industry, region and tags.
+    /// Search name, industry, region and tags (any part of a word, Chinese or English).
     q: Option<String>,
+    /// `name` (default), `created` (newest first) or `last_activity` (latest follow-up first).
+    sort: Option<String>,
     /// Only this status.
     status: Option<String>,
     /// Only this owner's accounts.
     owner: Option<Uuid>,
-    /// `next` from the previous page.
-    after: Option<Uuid>,
+    /// `next` from the previous page (with the same `sort`).
+    after: Option<String>,
     /// Page size, 1 to 500 (default 100).
     limit: Option<u32>,
 }
 
-/// Accounts you may see, by name.
+/// Accounts you may see, by name or in another order.
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "crm", params(AccountParams),
     responses((status = 200, body = Page<AccountDto>)))]
 async fn list_accounts(
@@ -128,16 +162,18 @@ async fn list_accounts(
         owner: p.owner,
         status: p.status,
         pool: false,
-        after: p.after,
+        sort: sort_param(&me, keel_db::sort::ACCOUNTS, p.sort.as_deref())?,
+        after: cursor_param(&me, p.after.as_deref())?,
         limit: p.limit.unwrap_or(100),
     };
-    let (rows, more) = state.db.accounts(&me.actor(), &q).await?;
-    let next = more
-        .then(|| rows.last().map(|r| r.id.to_string()))
-        .flatten();
+    let (rows, next) = state
+        .db
+        .accounts(&me.actor(), &q)
+        .await
+        .map_err(|e| list_storage(&me, e))?;
     Ok(Json(Page {
         items: rows.into_iter().map(Into::into).collect(),
-        next,
+        next: next.map(|c| c.to_string()),
     }))
 }
 
@@ -274,8 +310,11 @@ impl From<Deal> for DealDto {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DealParams {
-    /// Search deal and account names.
+    /// Search deal names, product lines and account names (any part of a word).
     q: Option<String>,
+    /// `created` (default, newest first), `name`, `amount` (largest first) or `close`
+    /// (expected close, soonest first, undated last).
+    sort: Option<String>,
     owner: Option<Uuid>,
     account: Option<Uuid>,
     stage: Option<Uuid>,
@@ -283,13 +322,13 @@ pub struct DealParams {
     /// Only deals in open stages.
     #[serde(default)]
     open: bool,
-    /// `next` from the previous page.
-    after: Option<Uuid>,
+    /// `next` from the previous page (with the same `sort`).
+    after: Option<String>,
     /// Page size, 1 to 500 (default 100).
     limit: Option<u32>,
 }
 
-/// Deals you may see, newest first.
+/// Deals you may see, newest first or in another order.
 #[utoipa::path(get, path = "/api/v1/deals", tag = "crm", params(DealParams), responses((status = 200, body = Page<DealDto>)))]
 async fn list_deals(
     State(state): State<AppState>,
@@ -303,16 +342,18 @@ async fn list_deals(
         stage: p.stage,
         pipeline: p.pipeline,
         open_only: p.open,
-        after: p.after,
+        sort: sort_param(&me, keel_db::sort::DEALS, p.sort.as_deref())?,
+        after: cursor_param(&me, p.after.as_deref())?,
         limit: p.limit.unwrap_or(100),
     };
-    let (rows, more) = state.db.deals(&me.actor(), &q).await?;
-    let next = more
-        .then(|| rows.last().map(|r| r.id.to_string()))
-        .flatten();
+    let (rows, next) = state
+        .db
+        .deals(&me.actor(), &q)
+        .await
+        .map_err(|e| list_storage(&me, e))?;
     Ok(Json(Page {
         items: rows.into_iter().map(Into::into).collect(),
-        next,
+        next: next.map(|c| c.to_string()),
     }))
 }
 
@@ -338,6 +379,8 @@ pub struct NewDealDto {
     /// ISO 4217 code; default `CNY`.
     currency: Option<String>,
     stage_id: Uuid,
+    /// When given, the stage must belong to this pipeline.
+    pipeline_id: Option<Uuid>,
     expected_close: Option<NaiveDate>,
     /// Default: you.
     owner_id: Option<Uuid>,
@@ -369,6 +412,7 @@ async fn create_deal(
         amount_minor: b.amount_minor,
         currency: currency.code().to_owned(),
         stage_id: b.stage_id,
+        pipeline_id: b.pipeline_id,
         expected_close: b.expected_close,
         owner_id: b.owner_id.unwrap_or(me.user.person_id),
         account_id: b.account_id,
@@ -465,6 +509,39 @@ async fn list_pipelines(
     Ok(Json(out))
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPipelineDto {
+    /// Unique, at most 100 characters.
+    name: String,
+}
+
+/// Adds a pipeline (admins) with a copy of the default stages, to rename and adjust.
+#[utoipa::path(post, path = "/api/v1/pipelines", tag = "crm", request_body = NewPipelineDto,
+    responses((status = 201, body = PipelineDto), (status = 403, description = "admins only"),
+        (status = 422, description = "name missing, too long or taken")))]
+async fn create_pipeline(
+    State(state): State<AppState>,
+    me: Me,
+    ApiJson(b): ApiJson<NewPipelineDto>,
+) -> Result<(StatusCode, Json<PipelineDto>), AppError> {
+    me.require(keel_domain::roles::Action::ManageTeams)?;
+    let id = state
+        .db
+        .create_pipeline(me.user.person_id, &b.name)
+        .await
+        .map_err(|e| match e {
+            DbError::Conflict(code) => invalid("name", me.l().t(&format!("error-{code}"))),
+            e => e.into(),
+        })?;
+    let Json(all) = list_pipelines(State(state), me).await?;
+    let made = all
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ActivityDto {
     id: Uuid,
@@ -508,33 +585,68 @@ impl From<Activity> for ActivityDto {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ActivityParams {
+    /// Search the subject.
+    q: Option<String>,
+    /// `call`, `meeting`, `email`, `visit` or `task`.
+    kind: Option<String>,
+    /// Activities of this person.
+    owner: Option<Uuid>,
     /// Activities about this account.
     account: Option<Uuid>,
     /// Activities about this deal.
     deal: Option<Uuid>,
-    /// Activities of this person (default: you).
-    owner: Option<Uuid>,
-    /// At most this many, newest first (default 100).
+    /// Tasks only: `open`, `done` or `overdue` (open and due before today).
+    state: Option<String>,
+    /// From this day (UTC), included.
+    from: Option<NaiveDate>,
+    /// To this day (UTC), included.
+    to: Option<NaiveDate>,
+    /// `next` from the previous page.
+    after: Option<String>,
+    /// Page size, 1 to 500 (default 100).
     limit: Option<u32>,
 }
 
-/// Activities about an account or deal, or of a person, newest first.
-#[utoipa::path(get, path = "/api/v1/activities", tag = "crm", params(ActivityParams), responses((status = 200, body = Vec<ActivityDto>)))]
+/// Activities you may see, newest first, filtered.
+#[utoipa::path(get, path = "/api/v1/activities", tag = "crm", params(ActivityParams),
+    responses((status = 200, body = Page<ActivityDto>), (status = 422, description = "a filter is not one of the accepted values")))]
 async fn list_activities(
     State(state): State<AppState>,
     me: Me,
     Query(p): Query<ActivityParams>,
-) -> Result<Json<Vec<ActivityDto>>, AppError> {
-    let about = match (p.account, p.deal) {
-        (Some(a), _) => About::Account(a),
-        (None, Some(d)) => About::Deal(d),
-        (None, None) => About::Owner(p.owner.unwrap_or(me.user.person_id)),
+) -> Result<Json<Page<ActivityDto>>, AppError> {
+    let l = me.l();
+    if p.kind.as_deref().is_some_and(|k| !KINDS.contains(&k)) {
+        return Err(invalid("kind", l.t("error-invalid_filter")));
+    }
+    let task_state = match p.state.as_deref() {
+        None | Some("") => None,
+        Some(s) => {
+            Some(TaskState::parse(s).ok_or_else(|| invalid("state", l.t("error-invalid_filter")))?)
+        }
     };
-    let rows = state
+    let q = ActivityQuery {
+        search: p.q,
+        kind: p.kind,
+        owner: p.owner,
+        account: p.account,
+        deal: p.deal,
+        state: task_state,
+        from: p.from,
+        to: p.to,
+        today: now().date_naive(),
+        after: cursor_param(&me, p.after.as_deref())?,
+        limit: p.limit.unwrap_or(100),
+    };
+    let (rows, next) = state
         .db
-        .activities(&me.actor(), about, p.limit.unwrap_or(100))
-        .await?;
-    Ok(Json(rows.into_iter().map(Into::into).collect()))
+        .activity_list(&me.actor(), &q)
+        .await
+        .map_err(|e| list_storage(&me, e))?;
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        next: next.map(|c| c.to_string()),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -646,13 +758,17 @@ impl From<Lead> for LeadDto {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LeadParams {
-    /// Search name, company, e-mail and phone.
+    /// Search name, company, e-mail and phone (any part of a word).
     q: Option<String>,
+    /// `created` (default, newest first), `name` or `last_activity` (latest follow-up first).
+    sort: Option<String>,
+    /// Only this owner's leads.
+    owner: Option<Uuid>,
     /// Only the shared pool.
     #[serde(default)]
     pool: bool,
-    /// `next` from the previous page.
-    after: Option<Uuid>,
+    /// `next` from the previous page (with the same `sort`).
+    after: Option<String>,
     /// Page size, 1 to 500 (default 100).
     limit: Option<u32>,
 }
@@ -669,18 +785,21 @@ async fn list_leads(
     }
     let q = LeadQuery {
         search: p.q,
+        owner: p.owner,
         pool: p.pool,
-        after: p.after,
+        sort: sort_param(&me, keel_db::sort::LEADS, p.sort.as_deref())?,
+        after: cursor_param(&me, p.after.as_deref())?,
         limit: p.limit.unwrap_or(100),
         ..Default::default()
     };
-    let (rows, more) = state.db.leads(&me.actor(), &q).await?;
-    let next = more
-        .then(|| rows.last().map(|r| r.id.to_string()))
-        .flatten();
+    let (rows, next) = state
+        .db
+        .leads(&me.actor(), &q)
+        .await
+        .map_err(|e| list_storage(&me, e))?;
     Ok(Json(Page {
         items: rows.into_iter().map(Into::into).collect(),
-        next,
+        next: next.map(|c| c.to_string()),
     }))
 }
 

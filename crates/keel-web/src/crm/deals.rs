@@ -1,9 +1,10 @@
 use super::accounts::stage_label;
+use super::list::{self, Filters};
 use super::{local, money, quick_add, timeline};
 use crate::auth::me::Me;
 use crate::forms::non_empty;
 use crate::forms::required;
-use crate::people::{opt_id, urlencode};
+use crate::people::opt_id;
 use crate::{AppError, AppState, api::parse_id};
 use askama::Template;
 use axum::Form;
@@ -14,7 +15,7 @@ use chrono::NaiveDate;
 use keel_db::DbError;
 use keel_db::accounts::AccountQuery;
 use keel_db::activities::About;
-use keel_db::deals::{DealInput, DealQuery, Stage};
+use keel_db::deals::{DealInput, DealQuery, Pipeline, Stage};
 use keel_domain::money::{Currency, parse_major, percent_of};
 use keel_i18n::Locale;
 use keel_views::{
@@ -27,19 +28,27 @@ use uuid::Uuid;
 /// Board columns show this many deals each; the rest are a link away.
 const PER_STAGE: u32 = 30;
 
+/// The stages to choose from (of one pipeline, or of all of them named with their pipeline
+/// when there are several), with `current` selected.
 fn stage_choices(
     l: Locale,
     stages: &[Stage],
+    pipelines: &[Pipeline],
     pipeline: Option<Uuid>,
     current: Option<Uuid>,
 ) -> Vec<Choice> {
+    let prefix = |s: &Stage| match pipelines.iter().find(|p| p.id == s.pipeline_id) {
+        Some(p) if pipelines.len() > 1 && pipeline.is_none() => format!("{} · ", p.name),
+        _ => String::new(),
+    };
     stages
         .iter()
         .filter(|s| pipeline.is_none_or(|p| s.pipeline_id == p))
         .map(|s| Choice {
             value: s.id.to_string(),
             label: format!(
-                "{} ({}%)",
+                "{}{} ({}%)",
+                prefix(s),
                 stage_label(l, &s.name, &s.name_en),
                 s.probability
             ),
@@ -48,13 +57,32 @@ fn stage_choices(
         .collect()
 }
 
+/// The pipelines as choices, `current` selected; empty when there is only one.
+fn pipeline_choices(
+    pipelines: &[Pipeline],
+    current: Option<Uuid>,
+    none: Option<&str>,
+) -> Vec<Choice> {
+    if pipelines.len() < 2 {
+        return Vec::new();
+    }
+    let items = pipelines.iter().map(|p| (p.id.to_string(), p.name.clone()));
+    let current = current.map(|c| c.to_string()).unwrap_or_default();
+    match none {
+        Some(none) => Choice::list(none, items, &current),
+        None => Choice::pick(items, &current),
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ListQuery {
     q: String,
     stage: String,
+    pipeline: String,
     open: Option<String>,
     mine: Option<String>,
+    sort: String,
     after: String,
 }
 
@@ -65,30 +93,35 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let l = me.l();
     let stage = opt_id(&f.stage);
+    let pipeline = opt_id(&f.pipeline);
     let mine = f.mine.is_some();
     let open_only = f.open.is_some();
+    let sort = list::chosen(keel_db::sort::DEALS, &f.sort);
     let q = DealQuery {
         search: Some(f.q.clone()),
         owner: mine.then_some(me.user.person_id),
         stage,
+        pipeline,
         open_only,
-        after: opt_id(&f.after),
+        sort: sort.name.into(),
+        after: list::cursor(&f.after),
         limit: 50,
         ..Default::default()
     };
-    let (rows, more) = state.db.deals(&me.actor(), &q).await?;
-    let next = more.then(|| rows.last()).flatten().map(|last| {
-        format!(
-            "/deals?after={}&q={}&stage={}{}{}",
-            last.id,
-            urlencode(&f.q),
-            stage.map(|s| s.to_string()).unwrap_or_default(),
-            if open_only { "&open=1" } else { "" },
-            if mine { "&mine=1" } else { "" }
-        )
-    });
+    let (rows, next) = state.db.deals(&me.actor(), &q).await?;
+    let filters = Filters::new(&[
+        ("q", &f.q),
+        (
+            "pipeline",
+            &pipeline.map(|p| p.to_string()).unwrap_or_default(),
+        ),
+        ("stage", &stage.map(|s| s.to_string()).unwrap_or_default()),
+        ("open", if open_only { "1" } else { "" }),
+        ("mine", if mine { "1" } else { "" }),
+    ]);
     let stages = state.db.stages().await?;
-    let mut stage_options = stage_choices(l, &stages, None, stage);
+    let pipelines = state.db.pipelines().await?;
+    let mut stage_options = stage_choices(l, &stages, &pipelines, pipeline, stage);
     stage_options.insert(
         0,
         Choice {
@@ -98,14 +131,25 @@ pub async fn list(
         },
     );
     let page = DealsPage {
-        export_query: me
-            .ctx
-            .back
-            .split_once('?')
-            .map(|(_, q)| format!("?{q}"))
-            .unwrap_or_default(),
+        export: filters.link("/export/deals.csv", &[("sort", sort.name)]),
+        headers: list::headers(
+            l,
+            &filters,
+            "/deals",
+            sort,
+            &[
+                ("deal-name", Some("name"), ""),
+                ("deal-account", None, ""),
+                ("deal-stage", None, ""),
+                ("deal-amount", Some("amount"), "num"),
+                ("deal-close", Some("close"), ""),
+                ("record-owner", None, ""),
+            ],
+        ),
+        sorts: list::sort_choices(l, keel_db::sort::DEALS, sort),
         q: f.q,
         stages: stage_options,
+        pipelines: pipeline_choices(&pipelines, pipeline, Some(&l.t("pipeline-all"))),
         open_only,
         mine,
         rows: rows
@@ -123,7 +167,7 @@ pub async fn list(
                 name: d.name,
             })
             .collect(),
-        next,
+        next: list::next_link(&filters, "/deals", sort, next),
         chrome: me.ctx.chrome(),
     };
     Ok(Html(page.render()?))
@@ -133,6 +177,7 @@ pub async fn list(
 #[serde(default)]
 pub struct BoardQuery {
     mine: Option<String>,
+    pipeline: String,
 }
 
 pub async fn board(
@@ -143,9 +188,12 @@ pub async fn board(
     let l = me.l();
     let actor = me.actor();
     let pipelines = state.db.pipelines().await?;
+    // The chosen pipeline; an unknown one (a stale link) shows the default.
+    let chosen = opt_id(&f.pipeline);
     let Some(pipeline) = pipelines
         .iter()
-        .find(|p| p.is_default)
+        .find(|p| Some(p.id) == chosen)
+        .or(pipelines.iter().find(|p| p.is_default))
         .or(pipelines.first())
     else {
         return Err(AppError::NotFound);
@@ -184,7 +232,13 @@ pub async fn board(
                     amount: money(l, d.amount_minor, &d.currency),
                     owner: d.owner_name.clone(),
                     can_move: actor.sees_everything() || line.contains(&d.owner_id),
-                    moves: stage_choices(l, &stages, Some(d.pipeline_id), Some(d.stage_id)),
+                    moves: stage_choices(
+                        l,
+                        &stages,
+                        &pipelines,
+                        Some(d.pipeline_id),
+                        Some(d.stage_id),
+                    ),
                 })
                 .collect(),
             hidden,
@@ -193,6 +247,8 @@ pub async fn board(
     }
     let page = BoardPage {
         mine,
+        pipelines: pipeline_choices(&pipelines, Some(pipeline.id), None),
+        pipeline_id: pipeline.id.to_string(),
         columns: views,
         chrome: me.ctx.chrome(),
     };
@@ -222,6 +278,7 @@ pub async fn show(
             .await?
             .contains(&d.owner_id);
     let stages = state.db.stages().await?;
+    let pipelines = state.db.pipelines().await?;
     let history = state.db.stage_history(&actor, id).await?;
     let activities = state.db.activities(&actor, About::Deal(id), 100).await?;
     let owners = super::owner_choices(&state, &me, Some(d.owner_id), can_edit).await?;
@@ -249,7 +306,13 @@ pub async fn show(
             name: d.name.clone(),
         },
         can_edit,
-        moves: stage_choices(l, &stages, Some(d.pipeline_id), Some(d.stage_id)),
+        moves: stage_choices(
+            l,
+            &stages,
+            &pipelines,
+            Some(d.pipeline_id),
+            Some(d.stage_id),
+        ),
         notice: q.saved.map(|_| l.t("notice-saved")),
         history: history
             .into_iter()
@@ -300,6 +363,7 @@ pub struct DealForm {
     amount: String,
     currency: String,
     stage_id: String,
+    pipeline_id: String,
     expected_close: String,
     account_id: String,
     owner_id: String,
@@ -351,6 +415,7 @@ fn validate(l: Locale, f: &DealForm, me: Uuid) -> Result<DealInput, Vec<(&'stati
             .map(|c| c.code().to_owned())
             .unwrap_or_else(|| "CNY".into()),
         stage_id: stage.unwrap_or_default(),
+        pipeline_id: opt_id(&f.pipeline_id),
         expected_close: close,
         owner_id: opt_id(&f.owner_id).unwrap_or(me),
         account_id: opt_id(&f.account_id),
@@ -382,16 +447,14 @@ async fn render_form(
         ..Default::default()
     };
     let stages = state.db.stages().await?;
-    let default_pipeline = state
-        .db
-        .pipelines()
-        .await?
-        .into_iter()
-        .find(|p| p.is_default)
-        .map(|p| p.id);
+    let pipelines = state.db.pipelines().await?;
+    // The pipeline chosen (on the board, or in this form), else the default one.
+    let pipeline = opt_id(&f.pipeline_id)
+        .filter(|p| pipelines.iter().any(|x| x.id == *p))
+        .or(pipelines.iter().find(|p| p.is_default).map(|p| p.id));
     let first_stage = stages
         .iter()
-        .find(|s| Some(s.pipeline_id) == default_pipeline)
+        .find(|s| Some(s.pipeline_id) == pipeline)
         .map(|s| s.id);
     let stage = opt_id(&f.stage_id).or(first_stage);
     let (accounts, _) = state
@@ -410,8 +473,19 @@ async fn render_form(
         f.account_id.clone()
     };
     let owner = super::owner_field(state, me, &f.owner_id, false).await?;
-    let fields = vec![
-        text("name", "text", "deal-name", &f.name, true),
+    let mut fields = vec![text("name", "text", "deal-name", &f.name, true)];
+    if pipelines.len() > 1 {
+        fields.push(Field {
+            name: "pipeline_id",
+            kind: "select",
+            label: l.t("pipeline-name"),
+            options: pipeline_choices(&pipelines, pipeline, None),
+            hint: Some(l.t("pipeline-stage-hint")),
+            error: err("pipeline_id"),
+            ..Default::default()
+        });
+    }
+    fields.extend([
         Field {
             hint: Some(l.t("deal-amount-hint")),
             ..text("amount", "text", "deal-amount", &f.amount, true)
@@ -431,7 +505,8 @@ async fn render_form(
             name: "stage_id",
             kind: "select",
             label: l.t("deal-stage"),
-            options: stage_choices(l, &stages, None, stage),
+            // Stages of every pipeline, named with their pipeline when there are several.
+            options: stage_choices(l, &stages, &pipelines, None, stage),
             error: err("stage_id"),
             ..Default::default()
         },
@@ -463,7 +538,7 @@ async fn render_form(
         ),
         text("kind", "text", "deal-kind", &f.kind, false),
         text("source", "text", "deal-source", &f.source, false),
-    ];
+    ]);
     let page = RecordFormPage {
         heading: l.t("deals-new"),
         action: "/deals".into(),

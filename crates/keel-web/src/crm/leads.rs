@@ -1,9 +1,10 @@
 use super::accounts::stage_label;
+use super::list::{self, Filters};
 use super::{quick_add, timeline};
 use crate::auth::me::Me;
 use crate::forms::non_empty;
 use crate::forms::required;
-use crate::people::{opt_id, urlencode};
+use crate::people::opt_id;
 use crate::{AppError, AppState, api::parse_id};
 use askama::Template;
 use axum::Form;
@@ -25,6 +26,8 @@ use serde::Deserialize;
 pub struct ListQuery {
     q: String,
     kind: String,
+    mine: Option<String>,
+    sort: String,
     after: String,
     error: String,
     saved: Option<String>,
@@ -50,7 +53,7 @@ pub async fn pool(
 ) -> Result<Response, AppError> {
     match f.kind.as_str() {
         "accounts" => {
-            let q = super::accounts::pool_query(f.q, f.after, f.error);
+            let q = super::accounts::pool_query(f.q, f.sort, f.after, f.error);
             Ok(super::accounts::render_list(&state, &me, q, true)
                 .await?
                 .into_response())
@@ -75,26 +78,42 @@ async fn render_list(
     } else {
         None
     };
+    let mine = f.mine.is_some() && !pool;
+    let sort = list::chosen(keel_db::sort::LEADS, &f.sort);
     let q = LeadQuery {
         search: Some(f.q.clone()),
+        owner: mine.then_some(me.user.person_id),
         pool,
-        after: opt_id(&f.after),
+        sort: sort.name.into(),
+        after: list::cursor(&f.after),
         limit: 50,
         ..Default::default()
     };
-    let (rows, more) = state.db.leads(&me.actor(), &q).await?;
-    let base = if pool { "/pool?kind=leads&" } else { "/leads?" };
-    let next = more
-        .then(|| rows.last())
-        .flatten()
-        .map(|last| format!("{base}after={}&q={}", last.id, urlencode(&f.q)));
+    let (rows, next) = state.db.leads(&me.actor(), &q).await?;
+    let base = if pool { "/pool" } else { "/leads" };
+    let filters = Filters::new(&[
+        ("kind", if pool { "leads" } else { "" }),
+        ("q", &f.q),
+        ("mine", if mine { "1" } else { "" }),
+    ]);
     let page = LeadsPage {
-        export_query: me
-            .ctx
-            .back
-            .split_once('?')
-            .map(|(_, q)| format!("?{q}"))
-            .unwrap_or_default(),
+        export: filters.link("/export/leads.csv", &[("sort", sort.name)]),
+        headers: list::headers(
+            l,
+            &filters,
+            base,
+            sort,
+            &[
+                ("lead-name", Some("name"), ""),
+                ("lead-company", None, ""),
+                ("lead-status", None, ""),
+                ("lead-source", None, ""),
+                ("record-owner", None, ""),
+                ("", None, ""),
+            ],
+        ),
+        sorts: list::sort_choices(l, keel_db::sort::LEADS, sort),
+        mine,
         heading: l.t(if pool { "pool-title" } else { "leads-title" }),
         pool,
         action: if pool {
@@ -118,7 +137,7 @@ async fn render_list(
                 name: r.name,
             })
             .collect(),
-        next,
+        next: list::next_link(&filters, base, sort, next),
         chrome: me.ctx.chrome(),
     };
     Ok(Html(page.render()?))
@@ -257,6 +276,7 @@ pub async fn show(
         .find(|p| p.is_default)
         .map(|p| p.id);
     let activities = state.db.activities(&actor, About::Lead(id), 100).await?;
+    let owners = super::owner_choices(&state, &me, lead.owner_id, can_edit).await?;
     let mut facts = vec![
         (
             l.t("lead-company"),
@@ -282,6 +302,8 @@ pub async fn show(
         in_pool,
         can_edit,
         can_convert: can_edit && lead.status != "converted",
+        owners,
+        owner_action: format!("/leads/{id}/owner"),
         stages: stages
             .iter()
             .filter(|s| Some(s.pipeline_id) == default_pipeline && s.category == "open")

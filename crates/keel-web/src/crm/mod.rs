@@ -1,14 +1,18 @@
-//! The CRM area: accounts, deals and the pipeline board, activities and "my day", as pages and
-//! under `/api/v1`. Storage decides what each person may see and change.
+//! The CRM area: accounts, contacts, leads and the pool, deals and the pipeline board,
+//! activities and "my day", satisfaction, as pages and under `/api/v1`. Storage decides what
+//! each person may see and change.
 
 mod accounts;
 mod activities;
 pub mod api;
+mod api_more;
 mod deals;
 mod export;
 mod import;
 mod leads;
+mod list;
 mod pool;
+mod satisfaction;
 
 use crate::auth::me::Me;
 use crate::{AppError, AppState};
@@ -37,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/leads", get(leads::list).post(leads::create))
         .route("/leads/new", get(leads::new_form))
         .route("/leads/{id}", get(leads::show))
+        .route("/leads/{id}/owner", post(reassign_lead))
         .route("/leads/{id}/convert", post(leads::convert))
         .route("/pool", get(leads::pool))
         .route("/pool/{kind}/{id}/claim", post(pool::claim))
@@ -45,15 +50,20 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/crm/pool/{kind}", post(pool::save_rules))
         .route("/admin/crm/visibility", post(pool::save_visibility))
         .route("/admin/crm/stages/{id}", post(pool::save_stage))
+        .route("/admin/crm/pipelines", post(pool::add_pipeline))
         .route("/admin/crm/pipelines/{id}/stages", post(pool::add_stage))
         .route("/deals", get(deals::list).post(deals::create))
         .route("/deals/new", get(deals::new_form))
         .route("/deals/board", get(deals::board))
         .route("/deals/{id}", get(deals::show))
         .route("/deals/{id}/stage", post(deals::move_stage))
-        .route("/activities", post(activities::create))
+        .route(
+            "/activities",
+            get(activities::list).post(activities::create),
+        )
         .route("/activities/{id}/complete", post(activities::complete))
         .route("/today", get(activities::today))
+        .route("/satisfaction", get(satisfaction::list))
         .route("/export/{file}", get(export::csv))
         .route("/import", get(import::form).post(import::submit))
 }
@@ -241,5 +251,17 @@ async fn reassign_deal(
     let id = reassign(&state, &me, keel_db::crm::Owned::Deal, &id, &f).await?;
     Ok(axum::response::Redirect::to(&format!(
         "/deals/{id}?saved=1"
+    )))
+}
+
+async fn reassign_lead(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    me: Me,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::Form(f): axum::Form<OwnerForm>,
+) -> Result<axum::response::Redirect, AppError> {
+    let id = reassign(&state, &me, keel_db::crm::Owned::Lead, &id, &f).await?;
+    Ok(axum::response::Redirect::to(&format!(
+        "/leads/{id}?saved=1"
     )))
 }

@@ -6,7 +6,7 @@ use crate::auth::me::Me;
 use crate::{AppError, AppState, api::parse_id};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;
 use keel_db::crm::Module;
@@ -17,6 +17,7 @@ use keel_i18n::Locale;
 use keel_views::{Choice, CrmSettingsPage, PoolKindForm, StageRow};
 use serde::Deserialize;
 use std::collections::HashMap;
+use uuid::Uuid;
 
 const MODULES: [Module; 6] = [
     Module::Accounts,
@@ -118,6 +119,17 @@ async fn render_settings(
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<Html<String>, AppError> {
+    render_settings_of(state, me, None, notice, error).await
+}
+
+/// The settings page with the stages of `pipeline` (else the default pipeline) to edit.
+async fn render_settings_of(
+    state: &AppState,
+    me: &Me,
+    pipeline: Option<Uuid>,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Html<String>, AppError> {
     let l = me.l();
     let mut kinds = Vec::new();
     for k in [PoolKind::Leads, PoolKind::Accounts] {
@@ -156,7 +168,8 @@ async fn render_settings(
     let pipelines = state.db.pipelines().await?;
     let pipeline = pipelines
         .iter()
-        .find(|p| p.is_default)
+        .find(|p| Some(p.id) == pipeline)
+        .or(pipelines.iter().find(|p| p.is_default))
         .or(pipelines.first())
         .map(|p| p.id);
     let stages = state
@@ -174,6 +187,10 @@ async fn render_settings(
         })
         .collect();
     let page = CrmSettingsPage {
+        pipelines: Choice::pick(
+            pipelines.iter().map(|p| (p.id.to_string(), p.name.clone())),
+            &pipeline.map(|p| p.to_string()).unwrap_or_default(),
+        ),
         pipeline_id: pipeline.map(|p| p.to_string()).unwrap_or_default(),
         stages,
         kinds,
@@ -185,9 +202,43 @@ async fn render_settings(
     Ok(Html(page.render()?))
 }
 
-pub async fn settings(State(state): State<AppState>, me: Me) -> Result<Html<String>, AppError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SettingsQuery {
+    pipeline: String,
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<SettingsQuery>,
+) -> Result<Html<String>, AppError> {
     me.require(Action::ManageTeams)?;
-    render_settings(&state, &me, None, None).await
+    let pipeline = crate::people::opt_id(&q.pipeline);
+    render_settings_of(&state, &me, pipeline, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PipelineForm {
+    name: String,
+}
+
+/// Adds a pipeline with the default stages, then shows it for editing.
+pub async fn add_pipeline(
+    State(state): State<AppState>,
+    me: Me,
+    Form(f): Form<PipelineForm>,
+) -> Result<Html<String>, AppError> {
+    me.require(Action::ManageTeams)?;
+    let l = me.l();
+    match state.db.create_pipeline(me.user.person_id, &f.name).await {
+        Ok(id) => render_settings_of(&state, &me, Some(id), Some(l.t("notice-saved")), None).await,
+        Err(DbError::Conflict(code)) => {
+            render_settings(&state, &me, None, Some(l.t(&format!("error-{code}")))).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -272,16 +323,19 @@ fn stage_input(f: &StageForm) -> Option<StageInput> {
     })
 }
 
+/// The settings page after a stage change, showing the stage's pipeline.
 async fn stage_result(
     state: &AppState,
     me: &Me,
+    pipeline: Option<Uuid>,
     res: Result<(), DbError>,
 ) -> Result<Html<String>, AppError> {
     let l = me.l();
     match res {
-        Ok(()) => render_settings(state, me, Some(l.t("notice-saved")), None).await,
+        Ok(()) => render_settings_of(state, me, pipeline, Some(l.t("notice-saved")), None).await,
         Err(DbError::Conflict(code)) => {
-            render_settings(state, me, None, Some(l.t(&format!("error-{code}")))).await
+            let error = Some(l.t(&format!("error-{code}")));
+            render_settings_of(state, me, pipeline, None, error).await
         }
         Err(e) => Err(e.into()),
     }
@@ -295,11 +349,18 @@ pub async fn save_stage(
 ) -> Result<Html<String>, AppError> {
     me.require(Action::ManageTeams)?;
     let id = parse_id(&id)?;
+    let pipeline = state
+        .db
+        .stages()
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .map(|s| s.pipeline_id);
     let res = match stage_input(&f) {
         Some(input) => state.db.update_stage(me.user.person_id, id, &input).await,
         None => Err(DbError::Conflict("invalid_stage")),
     };
-    stage_result(&state, &me, res).await
+    stage_result(&state, &me, pipeline, res).await
 }
 
 pub async fn add_stage(
@@ -318,5 +379,5 @@ pub async fn add_stage(
             .map(|_| ()),
         None => Err(DbError::Conflict("invalid_stage")),
     };
-    stage_result(&state, &me, res).await
+    stage_result(&state, &me, Some(pipeline), res).await
 }

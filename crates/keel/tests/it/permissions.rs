@@ -471,6 +471,123 @@ db_test!(
                 admin_only,
             ),
             case(Method::GET, "/api/v1/leads", Body::None, all),
+            // The CRM lists: search, sorts, pages; the activities and satisfaction lists.
+            case(
+                Method::GET,
+                "/accounts?q=%25%22'%3B%20DROP&sort=last_activity",
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                "/deals?sort=bogus&after=garbage&q=NEAR(",
+                Body::None,
+                all,
+            ),
+            case(Method::GET, "/leads?sort=name&mine=1", Body::None, all),
+            case(Method::GET, "/contacts?sort=created", Body::None, all),
+            case(Method::GET, "/activities", Body::None, all),
+            case(
+                Method::GET,
+                "/activities?kind=task&state=overdue&from=2020-01-01&to=2099-12-31&q=x",
+                Body::None,
+                all,
+            ),
+            case(Method::GET, "/satisfaction", Body::None, all),
+            case(
+                Method::GET,
+                "/satisfaction?kind=nps&min=9&max=10",
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                "/export/activities.csv?state=open",
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                "/export/deals.csv?sort=amount&q=%E9%99%88",
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                format!("/deals/board?pipeline={unknown}"),
+                Body::None,
+                all,
+            ),
+            case(Method::GET, "/api/v1/satisfaction", Body::None, all),
+            case(
+                Method::GET,
+                "/api/v1/satisfaction?min=11",
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(
+                Method::GET,
+                "/api/v1/deals?sort=amount&q=%25",
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                "/api/v1/deals?sort=bogus",
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(
+                Method::GET,
+                "/api/v1/accounts?after=not-a-cursor",
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(
+                Method::GET,
+                "/api/v1/activities?state=bogus",
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            // Reassigning a lead: not to see, fine, or (for the admin, after the director
+            // returned it to the pool below) claimed rather than reassigned.
+            case(
+                Method::POST,
+                format!("/leads/{}/owner", crm.other_lead),
+                Body::Form(vec![("owner_id", crm.other_rep.to_string())]),
+                [Login, Hidden, Hidden, Allowed, Refused],
+            ),
+            case(
+                Method::POST,
+                format!("/api/v1/leads/{}/owner", crm.other_lead),
+                Body::Json(serde_json::json!({"owner_id": crm.other_rep})),
+                [Login, Hidden, Hidden, Allowed, Refused],
+            ),
+            case(
+                Method::POST,
+                format!("/api/v1/leads/{}/owner", crm.pooled_lead),
+                Body::Json(serde_json::json!({"owner_id": crm.other_rep})),
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            // Pipelines: admins add them.
+            case(
+                Method::GET,
+                format!("/admin/crm?pipeline={unknown}"),
+                Body::None,
+                admin_only,
+            ),
+            case(
+                Method::POST,
+                "/admin/crm/pipelines",
+                Body::Form(vec![("name", "续约 Renewals".into())]),
+                admin_only,
+            ),
+            case(
+                Method::POST,
+                "/api/v1/pipelines",
+                Body::Json(serde_json::json!({"name": "渠道 Partners"})),
+                admin_only,
+            ),
             case(
                 Method::POST,
                 format!("/api/v1/leads/{}/convert", crm.other_lead),
