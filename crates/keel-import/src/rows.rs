@@ -3,7 +3,7 @@
 use crate::cell::Cell;
 use crate::decode::DecodingReader;
 use crate::error::FileError;
-use calamine::{Data, Range, Reader as _, Xlsx};
+use calamine::{Data, DataRef, Range, Reader as _, Xlsx};
 use std::io::{Cursor, Read};
 
 /// One row of cells, or a read error that ends the file, numbered like a spreadsheet.
@@ -152,13 +152,50 @@ impl XlsxRows {
     }
 }
 
+/// Most cells we let calamine hold for one sheet. It stores the rectangle spanning all
+/// used cells densely (32 bytes a cell, twice while converting), so one stray value at
+/// XFD1048576 would ask for 512 GiB and abort the process: no panic to catch. 2^24
+/// cells (about 1 GiB at peak) is beyond any CRM export saved as XLSX; CSV streams.
+const MAX_SHEET_CELLS: u64 = 1 << 24;
+
 fn first_sheet(bytes: Vec<u8>) -> Result<Range<Data>, FileError> {
     let xlsx_error = |e: calamine::XlsxError| FileError::Xlsx(e.to_string());
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
-    match workbook.worksheet_range_at(0) {
-        None => Err(FileError::NotTabular("the workbook has no sheets".into())),
-        Some(range) => range.map_err(xlsx_error),
+    let Some(name) = workbook.sheet_names().first().cloned() else {
+        return Err(FileError::NotTabular("the workbook has no sheets".into()));
+    };
+    check_extent(&mut workbook, &name)?;
+    workbook.worksheet_range(&name).map_err(xlsx_error)
+}
+
+/// Measures the rectangle of non-empty cells (those calamine keeps) before calamine
+/// allocates it. Errors are left to `worksheet_range`, which meets the same error
+/// before allocating anything.
+fn check_extent(workbook: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Result<(), FileError> {
+    let Ok(mut cells) = workbook.worksheet_cells_reader(sheet) else {
+        return Ok(());
+    };
+    let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0, u32::MAX, 0);
+    while let Ok(Some(cell)) = cells.next_cell() {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        (top, bottom) = (top.min(row), bottom.max(row));
+        (left, right) = (left.min(column), right.max(column));
     }
+    if top > bottom {
+        return Ok(());
+    }
+    let rows = u64::from(bottom - top) + 1;
+    let columns = u64::from(right - left) + 1;
+    if rows * columns > MAX_SHEET_CELLS {
+        return Err(FileError::Xlsx(format!(
+            "the first sheet spans {rows} rows × {columns} columns, more than the \
+             {MAX_SHEET_CELLS} cells read from XLSX; save it as CSV"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

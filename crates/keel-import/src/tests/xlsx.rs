@@ -122,3 +122,35 @@ fn xlsx_numbers_in_text_fields_and_datetimes() {
     );
     assert_eq!(activity.owner.as_ref().unwrap().email, s("zw@example.cn"));
 }
+
+/// Found with the fuzz target (fuzz/README.md): calamine stores the rectangle spanning a
+/// sheet's used cells densely, so one value at XFD1048576 beside A1 asked for 512 GiB
+/// and aborted the process instead of failing the file.
+#[test]
+fn far_away_cell_is_refused_not_allocated() {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "Deal Name").unwrap();
+    sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let opts = options(Source::Zoho, Entity::Deals);
+    match Reader::open(std::io::Cursor::new(bytes), &opts) {
+        Err(crate::FileError::Xlsx(message)) => {
+            assert!(
+                message.contains("1048576 rows × 16384 columns"),
+                "{message}"
+            )
+        }
+        Err(other) => panic!("unexpected error: {other}"),
+        Ok(reader) => panic!("opened a sheet of {} columns", reader.headers().len()),
+    }
+
+    // A tall but narrow sheet is still read: its rectangle has only 2^20 cells.
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "Deal Name").unwrap();
+    sheet.write_string(1_048_575, 0, "last row").unwrap();
+    let (records, errors) = read(workbook.save_to_buffer().unwrap(), &opts);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(deals(records)[0].row, 1_048_576);
+}
