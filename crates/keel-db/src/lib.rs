@@ -10,6 +10,7 @@ mod backup;
 pub mod bulk;
 mod connect;
 pub mod contacts;
+pub mod contests;
 pub mod crm;
 pub mod deals;
 mod error;

@@ -43,6 +43,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0006_targets.sql"),
         postgres: include_str!("../migrations/postgres/0006_targets.sql"),
     },
+    Embedded {
+        version: 7,
+        description: "contests",
+        sqlite: include_str!("../migrations/sqlite/0007_contests.sql"),
+        postgres: include_str!("../migrations/postgres/0007_contests.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -9,6 +9,7 @@ mod assets;
 mod audit;
 mod auth;
 mod config;
+mod contests;
 mod context;
 mod crm;
 mod csrf;
@@ -129,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(account::routes())
         .merge(kpis::routes())
+        .merge(contests::routes())
         .merge(targets::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })

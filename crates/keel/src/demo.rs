@@ -212,6 +212,7 @@ async fn load_with(db: &Db, history: bool) -> Result<Logins, String> {
             is_hr: true,
         };
         crate::demo_targets::load(db, admin).await?;
+        crate::demo_contests::load(db, admin).await?;
     }
     Ok(vec![
         ("director", email("Chen Jing")),

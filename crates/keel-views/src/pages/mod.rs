@@ -2,12 +2,14 @@
 //! that the shared layout needs.
 
 mod account;
+mod contests;
 mod crm;
 mod kpis;
 mod people;
 mod targets;
 
 pub use account::*;
+pub use contests::*;
 pub use crm::*;
 pub use kpis::*;
 pub use people::*;
@@ -54,6 +56,7 @@ impl Chrome {
             ("/satisfaction", "nav-satisfaction"),
             ("/kpis", "nav-kpis"),
             ("/forecast", "nav-forecast"),
+            ("/contests", "nav-contests"),
             ("/import", "nav-import"),
             ("/people", "nav-people"),
             ("/org", "nav-org"),

@@ -10,6 +10,7 @@ mod harness;
 
 mod browser;
 mod cli;
+mod contests;
 mod crm;
 mod crm_lists;
 mod import;

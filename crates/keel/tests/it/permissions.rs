@@ -88,6 +88,21 @@ db_test!(
         let crm = crate::crm::Fixture::new(&t.db, &demo).await;
         let (own_acc, other_acc, other_deal) = (crm.own_account, crm.other_account, crm.other_deal);
         let stage = crm.won_stage;
+        let contest =
+            t.db.create_contest(
+                &crm.admin,
+                &keel_db::contests::ContestInput {
+                    name: "Visits".into(),
+                    metric: keel_domain::metrics::Metric::Visits,
+                    starts: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                    ends: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                    prize: None,
+                    people: vec![other, victim],
+                    teams: Vec::new(),
+                },
+            )
+            .await
+            .unwrap();
 
         let all = [Login, Allowed, Allowed, Allowed, Allowed];
         let admin_only = [Login, Denied, Denied, Denied, Allowed];
@@ -163,6 +178,54 @@ db_test!(
                 [Login, Hidden, Hidden, Hidden, Hidden],
             ),
             case(Method::GET, "/api/v1/metrics", Body::None, all),
+            // Contests: public boards; managers (own line), directors and admins start them.
+            case(Method::GET, "/contests", Body::None, all),
+            case(
+                Method::GET,
+                "/contests/new",
+                Body::None,
+                [Login, Denied, Allowed, Allowed, Allowed],
+            ),
+            case(Method::GET, format!("/contests/{contest}"), Body::None, all),
+            case(
+                Method::GET,
+                format!("/contests/{contest}?tv=1"),
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                format!("/contests/{contest}/board"),
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                format!("/contests/{unknown}"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
+            case(
+                Method::POST,
+                "/contests",
+                Body::Form(vec![("name", String::new()), ("metric", "calls".into())]),
+                [Login, Denied, Refused, Refused, Refused],
+            ),
+            case(Method::GET, "/api/v1/contests", Body::None, all),
+            case(
+                Method::GET,
+                format!("/api/v1/contests/{contest}"),
+                Body::None,
+                all,
+            ),
+            case(
+                Method::POST,
+                "/api/v1/contests",
+                Body::Json(
+                    serde_json::json!({"name": "x", "metric": "calls", "starts": "2026-11-01", "ends": "2026-11-30", "people": [other]}),
+                ),
+                [Login, Denied, Refused, Refused, Refused],
+            ),
             // Targets and the forecast: set top-down only; everyone sees their own line.
             case(Method::GET, "/targets", Body::None, all),
             case(
