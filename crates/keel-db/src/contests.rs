@@ -50,6 +50,11 @@ pub struct Standing {
     pub value: Option<i64>,
 }
 
+/// A participant: person or team id, and their names.
+type EntryRow = (Option<Uuid>, Option<Uuid>, Option<String>, Option<String>);
+/// A recorded winner: person, team, name, place, value.
+type WinnerRow = (Option<Uuid>, Option<Uuid>, String, i32, Option<i64>);
+
 const COLUMNS: &str = "c.id, c.name, c.metric, c.starts, c.ends, c.prize, c.created_by, \
     p.name AS created_by_name, c.closed_at FROM contests c JOIN people p ON p.id = c.created_by";
 
@@ -187,7 +192,7 @@ impl Db {
     /// The live leaderboard: each participant's value over the contest period, ranked.
     pub async fn contest_board(&self, contest: &Contest) -> Result<Vec<Standing>> {
         let metric = Metric::parse(&contest.metric).ok_or(DbError::NotFound)?;
-        let entries: Vec<(Option<Uuid>, Option<Uuid>, Option<String>, Option<String>)> = with_pool!(self, p => {
+        let entries: Vec<EntryRow> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT e.person_id, e.team_id, p.name, t.name FROM contest_entries e \
                  LEFT JOIN people p ON p.id = e.person_id LEFT JOIN teams t ON t.id = e.team_id \
@@ -275,7 +280,7 @@ impl Db {
 
     /// The recorded winners of a closed contest, by place.
     pub async fn contest_winners(&self, id: Uuid) -> Result<Vec<Standing>> {
-        let rows: Vec<(Option<Uuid>, Option<Uuid>, String, i32, Option<i64>)> = with_pool!(self, p => {
+        let rows: Vec<WinnerRow> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT person_id, team_id, name, place, value FROM contest_winners WHERE contest_id = $1 ORDER BY place, name",
             )
