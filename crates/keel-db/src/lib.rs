@@ -12,6 +12,8 @@ mod connect;
 pub mod contacts;
 pub mod crm;
 pub mod deals;
+pub mod goal_progress;
+pub mod goals;
 mod error;
 pub mod import;
 pub mod leads;

@@ -31,6 +31,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0004_rollups.sql"),
         postgres: include_str!("../migrations/postgres/0004_rollups.sql"),
     },
+    Embedded {
+        version: 5,
+        description: "goals",
+        sqlite: include_str!("../migrations/sqlite/0005_goals.sql"),
+        postgres: include_str!("../migrations/postgres/0005_goals.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
