@@ -93,6 +93,7 @@ pub fn routes() -> (Router<AppState>, OpenApi) {
         .merge(crate::audit::api_routes())
         .merge(crate::account::api_routes())
         .merge(crate::kpis::api_routes())
+        .merge(crate::goals::api_routes())
         .split_for_parts();
     let shared = Arc::new(doc.clone());
     let router = router

@@ -14,6 +14,7 @@ mod crm;
 mod csrf;
 mod error;
 mod forms;
+mod goals;
 mod health;
 mod home;
 mod kpis;
@@ -128,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(account::routes())
         .merge(kpis::routes())
+        .merge(goals::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which

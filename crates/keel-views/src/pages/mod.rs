@@ -3,11 +3,13 @@
 
 mod account;
 mod crm;
+mod goals;
 mod kpis;
 mod people;
 
 pub use account::*;
 pub use crm::*;
+pub use goals::*;
 pub use kpis::*;
 pub use people::*;
 
@@ -48,6 +50,7 @@ impl Chrome {
             ("/contacts", "nav-contacts"),
             ("/deals", "nav-deals"),
             ("/leads", "nav-leads"),
+            ("/goals", "nav-goals"),
             ("/kpis", "nav-kpis"),
             ("/import", "nav-import"),
             ("/people", "nav-people"),
