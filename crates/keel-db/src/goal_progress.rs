@@ -205,9 +205,10 @@ fn progress_of(
     let g = by_id.get(&id)?;
     let p = match g.input.rule {
         _ if depth > by_id.len() => None,
-        Rule::Own => current.get(&id).and_then(|(v, _)| *v).map(|v| {
-            progress_permille(g.input.direction, g.input.start, g.input.target, v)
-        }),
+        Rule::Own => current
+            .get(&id)
+            .and_then(|(v, _)| *v)
+            .map(|v| progress_permille(g.input.direction, g.input.start, g.input.target, v)),
         Rule::Children => {
             let mut weighted = Vec::new();
             for c in children.get(&id).into_iter().flatten() {

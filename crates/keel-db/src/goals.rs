@@ -343,8 +343,7 @@ impl Row {
                 rule: Rule::parse(&self.progress_rule).ok_or_else(|| bad("rule"))?,
                 period,
                 due: self.due_date,
-                visibility: Visibility::parse(&self.visibility)
-                    .ok_or_else(|| bad("visibility"))?,
+                visibility: Visibility::parse(&self.visibility).ok_or_else(|| bad("visibility"))?,
             },
             owner_name: self.owner_name.unwrap_or_default(),
             parent_title: self.parent_title,
@@ -449,6 +448,80 @@ async fn record_change(
         .await?;
     });
     Ok(())
+}
+
+/// One goal row, as created; `current` is the manual value (`None` for metric goals).
+async fn insert_goal(
+    tx: &mut Tx,
+    id: Uuid,
+    input: &GoalInput,
+    current: Option<i64>,
+    created_by: Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let (person, team) = match input.owner {
+        Owner::Person(p) => (Some(p), None),
+        Owner::Team(t) => (None, Some(t)),
+        Owner::Org => (None, None),
+    };
+    let metric = match input.measure {
+        Measure::Metric(m) => Some(m.key()),
+        _ => None,
+    };
+    with_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO goals (id, owner_kind, owner_person_id, owner_team_id, parent_id, title, \
+             description, measure, metric_key, start_value, target_value, current_value, direction, \
+             weight, progress_rule, period, period_start, period_end, due_date, visibility, \
+             created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20, $21, $22, $22)",
+        )
+        .bind(id)
+        .bind(input.owner.kind())
+        .bind(person)
+        .bind(team)
+        .bind(input.parent_id)
+        .bind(&input.title)
+        .bind(&input.description)
+        .bind(input.measure.kind())
+        .bind(metric)
+        .bind(input.start)
+        .bind(input.target)
+        .bind(current)
+        .bind(input.direction.as_str())
+        .bind(i32::try_from(input.weight).unwrap_or(i32::MAX))
+        .bind(input.rule.as_str())
+        .bind(input.period.label())
+        .bind(input.period.start)
+        .bind(input.period.end)
+        .bind(input.due)
+        .bind(input.visibility.as_str())
+        .bind(created_by)
+        .bind(at)
+        .execute(c)
+        .await?;
+    });
+    Ok(())
+}
+
+/// A goal to load as it is (the demo): fixed ids, a manual value, and its progress so far.
+pub struct GoalSeed {
+    pub id: Uuid,
+    pub input: GoalInput,
+    pub created_by: Uuid,
+    pub current: Option<i64>,
+    pub updates: Vec<UpdateSeed>,
+}
+
+/// A point of progress to load: `person` `None` for a measured point.
+pub struct UpdateSeed {
+    pub id: Uuid,
+    pub person: Option<Uuid>,
+    pub day: NaiveDate,
+    pub value: Option<i64>,
+    pub progress: Option<i64>,
+    pub comment: Option<String>,
 }
 
 async fn replace_contributors(tx: &mut Tx, goal: Uuid, people: &[Uuid]) -> Result<()> {
@@ -652,52 +725,10 @@ impl Db {
         self.check_goal_refs(actor, input, None).await?;
         let id = new_id();
         let at = now();
-        let (person, team) = match input.owner {
-            Owner::Person(p) => (Some(p), None),
-            Owner::Team(t) => (None, Some(t)),
-            Owner::Org => (None, None),
-        };
-        let metric = match input.measure {
-            Measure::Metric(m) => Some(m.key()),
-            _ => None,
-        };
         // A manual measure starts where it starts.
         let current = input.measure.is_manual().then_some(input.start);
         let mut tx = self.begin_write().await?;
-        with_tx!(&mut tx, c => {
-            sqlx::query(
-                "INSERT INTO goals (id, owner_kind, owner_person_id, owner_team_id, parent_id, title, \
-                 description, measure, metric_key, start_value, target_value, current_value, direction, \
-                 weight, progress_rule, period, period_start, period_end, due_date, visibility, \
-                 created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-                 $18, $19, $20, $21, $22, $22)",
-            )
-            .bind(id)
-            .bind(input.owner.kind())
-            .bind(person)
-            .bind(team)
-            .bind(input.parent_id)
-            .bind(&input.title)
-            .bind(&input.description)
-            .bind(input.measure.kind())
-            .bind(metric)
-            .bind(input.start)
-            .bind(input.target)
-            .bind(current)
-            .bind(input.direction.as_str())
-            .bind(i32::try_from(input.weight).unwrap_or(i32::MAX))
-            .bind(input.rule.as_str())
-            .bind(input.period.label())
-            .bind(input.period.start)
-            .bind(input.period.end)
-            .bind(input.due)
-            .bind(input.visibility.as_str())
-            .bind(actor.id)
-            .bind(at)
-            .execute(c)
-            .await?;
-        });
+        insert_goal(&mut tx, id, input, current, actor.id, at).await?;
         replace_contributors(&mut tx, id, &input.contributors).await?;
         let entry = audit::Entry {
             actor: Some(actor.id),
@@ -877,7 +908,9 @@ impl Db {
             summary: format!(
                 "{}: {} → {value}",
                 goal.input.title,
-                goal.current_value.map(|v| v.to_string()).unwrap_or_default()
+                goal.current_value
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
             ),
         };
         audit::record(&mut tx, entry, at).await?;
@@ -1020,6 +1053,50 @@ impl Db {
             };
             audit::record(&mut tx, entry, at).await?;
         }
+        tx.commit().await
+    }
+
+    /// Loads goals as given (parents before children), in one transaction.
+    pub async fn insert_goal_seed(&self, actor: Uuid, seeds: &[GoalSeed]) -> Result<()> {
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        for g in seeds {
+            insert_goal(&mut tx, g.id, &g.input, g.current, g.created_by, at).await?;
+            replace_contributors(&mut tx, g.id, &g.input.contributors).await?;
+            for u in &g.updates {
+                let source = if u.person.is_some() {
+                    "manual"
+                } else {
+                    "measured"
+                };
+                let when = u.day.and_hms_opt(12, 0, 0).map_or(at, |t| t.and_utc());
+                with_tx!(&mut tx, c => {
+                    sqlx::query(
+                        "INSERT INTO goal_updates (id, goal_id, person_id, source, at, day, value, progress, comment) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(u.id)
+                    .bind(g.id)
+                    .bind(u.person)
+                    .bind(source)
+                    .bind(when)
+                    .bind(u.day)
+                    .bind(u.value)
+                    .bind(u.progress)
+                    .bind(&u.comment)
+                    .execute(c)
+                    .await?;
+                });
+            }
+        }
+        let entry = audit::Entry {
+            actor: Some(actor),
+            action: "seed",
+            entity: "goal",
+            entity_id: None,
+            summary: format!("{} goals", seeds.len()),
+        };
+        audit::record(&mut tx, entry, at).await?;
         tx.commit().await
     }
 

@@ -114,7 +114,8 @@ pub fn line(title: &str, points: &[Point], y_max: i64) -> String {
     let plot_h = HEIGHT - TOP - BOTTOM;
     let base = TOP + plot_h;
     let at = |p: &Point| {
-        let x = LEFT + 12 + (i128::from(p.x - x_min) * i128::from(plot_w) / i128::from(span)) as i64;
+        let x =
+            LEFT + 12 + (i128::from(p.x - x_min) * i128::from(plot_w) / i128::from(span)) as i64;
         let v = p.value.clamp(0, y_max);
         let y = base - (i128::from(v) * i128::from(plot_h) / i128::from(y_max)) as i64;
         (x, y)
@@ -146,7 +147,11 @@ pub fn line(title: &str, points: &[Point], y_max: i64) -> String {
                 format!("{x},{y}")
             })
             .collect();
-        let _ = write!(svg, r#"<polyline class="line" points="{}"/>"#, path.join(" "));
+        let _ = write!(
+            svg,
+            r#"<polyline class="line" points="{}"/>"#,
+            path.join(" ")
+        );
     }
     let every = (points.len() / 8).max(1);
     for (i, p) in points.iter().enumerate() {

@@ -4,5 +4,6 @@
 pub mod cli;
 pub mod commands;
 pub mod demo;
+mod demo_goals;
 mod demo_history;
 pub mod settings;

@@ -163,7 +163,9 @@ async fn list_goals(
 ) -> Result<Json<Vec<GoalDto>>, AppError> {
     let owner = match p.owner.as_deref() {
         None | Some("") => None,
-        Some(o) => Some(Owner::parse(o).ok_or_else(|| invalid(&me, "owner", "goal-owner-invalid"))?),
+        Some(o) => {
+            Some(Owner::parse(o).ok_or_else(|| invalid(&me, "owner", "goal-owner-invalid"))?)
+        }
     };
     let q = GoalQuery {
         owner,
@@ -632,10 +634,9 @@ async fn record_value(
         .record_goal_value(&me.actor(), id, b.value, b.comment.as_deref())
         .await
         .map_err(|e| match e {
-            DbError::Conflict(code) => AppError::Invalid(vec![(
-                "value".into(),
-                me.l().t(&format!("error-{code}")),
-            )]),
+            DbError::Conflict(code) => {
+                AppError::Invalid(vec![("value".into(), me.l().t(&format!("error-{code}")))])
+            }
             e => e.into(),
         })?;
     Ok(Json(one(&state, &me, id).await?))

@@ -308,8 +308,8 @@ pub async fn render(
             .collect();
         (!all.is_empty()).then(|| all.join(" "))
     };
-    let text = |name: &'static str, kind: &'static str, label: &str, value: &str, req: bool| {
-        Field {
+    let text =
+        |name: &'static str, kind: &'static str, label: &str, value: &str, req: bool| Field {
             name,
             kind,
             label: l.t(label),
@@ -318,8 +318,7 @@ pub async fn render(
             required: req,
             error: err(name),
             ..Default::default()
-        }
-    };
+        };
     let select = |name: &'static str, label: &str, options: Vec<Choice>| Field {
         name,
         kind: "select",
@@ -336,27 +335,30 @@ pub async fn render(
         owners.insert(0, (f.owner.clone(), f.owner.clone()));
     }
     let goals = state.db.goals(&actor, &GoalQuery::default()).await?;
-    let parents = goals
-        .iter()
-        .filter(|g| Some(g.id) != editing)
-        .map(|g| {
-            (
-                g.id.to_string(),
-                format!(
-                    "{} · {} · {}",
-                    g.input.title,
-                    super::owner_label(l, g),
-                    g.input.period.label()
-                ),
-            )
-        });
+    let parents = goals.iter().filter(|g| Some(g.id) != editing).map(|g| {
+        (
+            g.id.to_string(),
+            format!(
+                "{} · {} · {}",
+                g.input.title,
+                super::owner_label(l, g),
+                g.input.period.label()
+            ),
+        )
+    });
     let people = state.db.everyone(&actor).await?;
     let value_hint = measure.map(|m| unit_hint(l, m, &currency));
     let mut fields = vec![
         text("title", "text", "goal-title", &f.title, true),
         Field {
             max: 4000,
-            ..text("description", "textarea", "goal-description", &f.description, false)
+            ..text(
+                "description",
+                "textarea",
+                "goal-description",
+                &f.description,
+                false,
+            )
         },
         select("owner", "goal-owner", Choice::pick(owners, &f.owner)),
         select(
@@ -382,8 +384,12 @@ pub async fn render(
             "goal-direction",
             Choice::list(
                 &l.t("goal-direction-default"),
-                [Direction::Increase, Direction::Decrease]
-                    .map(|d| (d.as_str().to_owned(), l.t(&format!("goal-direction-{}", d.as_str())))),
+                [Direction::Increase, Direction::Decrease].map(|d| {
+                    (
+                        d.as_str().to_owned(),
+                        l.t(&format!("goal-direction-{}", d.as_str())),
+                    )
+                }),
                 &f.direction,
             ),
         ),
@@ -395,8 +401,12 @@ pub async fn render(
             "rule",
             "goal-rule",
             Choice::pick(
-                [Rule::Own, Rule::Children]
-                    .map(|r| (r.as_str().to_owned(), l.t(&format!("goal-rule-{}", r.as_str())))),
+                [Rule::Own, Rule::Children].map(|r| {
+                    (
+                        r.as_str().to_owned(),
+                        l.t(&format!("goal-rule-{}", r.as_str())),
+                    )
+                }),
                 &f.rule,
             ),
         ),
@@ -449,7 +459,8 @@ pub async fn render(
         .filter(|(k, _)| k.starts_with("smart_"))
         .map(|(_, m)| m.clone())
         .collect();
-    let top_error = top_error.or_else(|| (!smart_errors.is_empty()).then(|| l.t("goal-smart-refused")));
+    let top_error =
+        top_error.or_else(|| (!smart_errors.is_empty()).then(|| l.t("goal-smart-refused")));
     let page = GoalFormPage {
         heading: l.t(if editing.is_some() {
             "goals-edit"
@@ -465,8 +476,7 @@ pub async fn render(
             None => "/goals".into(),
         },
         fields,
-        error: top_error
-            .or_else(|| (!errors.is_empty()).then(|| l.t("error-invalid_input"))),
+        error: top_error.or_else(|| (!errors.is_empty()).then(|| l.t("error-invalid_input"))),
         smart: smart::panel(l, &report, required, measure, &currency),
         chrome: me.ctx.chrome(),
     };

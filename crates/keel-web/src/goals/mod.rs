@@ -41,7 +41,12 @@ pub(crate) fn today() -> NaiveDate {
 }
 
 /// A value of a goal's measure as the reader sees it; "done" reads done / not done.
-pub(crate) fn value_text(l: Locale, measure: Measure, value: Option<i64>, currency: &str) -> String {
+pub(crate) fn value_text(
+    l: Locale,
+    measure: Measure,
+    value: Option<i64>,
+    currency: &str,
+) -> String {
     match (measure, value) {
         (Measure::Done, Some(v)) => l.t(if v >= 1 {
             "goal-done-yes"
@@ -110,7 +115,11 @@ pub(crate) fn parse_value(unit: Unit, text: &str) -> Option<i64> {
     } else {
         frac.parse::<i64>().ok()? * 10_i64.pow((places - frac.len()) as u32)
     };
-    let v = int.parse::<i64>().ok()?.checked_mul(scale)?.checked_add(frac_value)?;
+    let v = int
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(scale)?
+        .checked_add(frac_value)?;
     (v <= MAX_VALUE).then_some(if negative { -v } else { v })
 }
 

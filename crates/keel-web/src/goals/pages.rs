@@ -22,17 +22,14 @@ use keel_domain::roles::Role;
 use keel_i18n::Locale;
 use keel_views::charts::{Point, line};
 use keel_views::{
-    Choice, GoalChangeView, GoalPage, GoalPointView, GoalRow, GoalTreePage, GoalView,
-    MyGoalsPage, SmartFragment,
+    Choice, GoalChangeView, GoalPage, GoalPointView, GoalRow, GoalTreePage, GoalView, MyGoalsPage,
+    SmartFragment,
 };
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-async fn standings(
-    state: &AppState,
-    goals: &[Goal],
-) -> Result<HashMap<Uuid, Standing>, AppError> {
+async fn standings(state: &AppState, goals: &[Goal]) -> Result<HashMap<Uuid, Standing>, AppError> {
     let ids: Vec<Uuid> = goals.iter().map(|g| g.id).collect();
     Ok(state.db.goal_standings(&ids, today()).await?)
 }
@@ -106,9 +103,8 @@ pub async fn tree(
     let scope = if q.scope.trim().is_empty() {
         Owner::Org
     } else {
-        Owner::parse(&q.scope).ok_or_else(|| {
-            AppError::Invalid(vec![("scope".into(), l.t("kpi-unknown-scope"))])
-        })?
+        Owner::parse(&q.scope)
+            .ok_or_else(|| AppError::Invalid(vec![("scope".into(), l.t("kpi-unknown-scope"))]))?
     };
     let goals = state.db.goals(&actor, &GoalQuery::default()).await?;
     let in_scope: Vec<Goal> = match scope {
@@ -317,7 +313,12 @@ pub async fn show(
         measure: measure_label(l, m),
         direction: l.t(&format!("goal-direction-{}", g.input.direction.as_str())),
         start: value_text(l, m, Some(g.input.start), &currency),
-        current: value_text(l, m, me_standing.as_ref().and_then(|s| s.current), &currency),
+        current: value_text(
+            l,
+            m,
+            me_standing.as_ref().and_then(|s| s.current),
+            &currency,
+        ),
         target: value_text(l, m, Some(g.input.target), &currency),
         bar: me_standing
             .as_ref()
@@ -333,10 +334,7 @@ pub async fn show(
         override_note,
         period: g.input.period.label(),
         due: l.date(g.input.due),
-        visibility: l.t(&format!(
-            "goal-visibility-{}",
-            g.input.visibility.as_str()
-        )),
+        visibility: l.t(&format!("goal-visibility-{}", g.input.visibility.as_str())),
         weight: g.input.weight.to_string(),
         rule: l.t(&format!("goal-rule-{}", g.input.rule.as_str())),
         contributors: g
@@ -427,10 +425,19 @@ fn change_value(
             Some(Owner::Person(id) | Owner::Team(id)) => name(&id.to_string()),
             None => v.to_owned(),
         },
-        "contributors" => v.split(',').filter(|s| !s.is_empty()).map(name).collect::<Vec<_>>().join(", "),
-        "status" if !v.is_empty() => Status::parse(v).map(|s| l.t(s.i18n_key())).unwrap_or_else(|| v.to_owned()),
+        "contributors" => v
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(name)
+            .collect::<Vec<_>>()
+            .join(", "),
+        "status" if !v.is_empty() => Status::parse(v)
+            .map(|s| l.t(s.i18n_key()))
+            .unwrap_or_else(|| v.to_owned()),
         "direction" | "rule" | "visibility" if !v.is_empty() => l.t(&format!("goal-{field}-{v}")),
-        "measure" => Measure::parse(v).map(|m| measure_label(l, m)).unwrap_or_else(|| v.to_owned()),
+        "measure" => Measure::parse(v)
+            .map(|m| measure_label(l, m))
+            .unwrap_or_else(|| v.to_owned()),
         _ => v.to_owned(),
     }
 }
@@ -467,7 +474,12 @@ async fn smart_refusal(
         return Ok(Vec::new());
     }
     let currency = state.db.org_currency().await?;
-    Ok(smart::failures(me.l(), &report, Some(input.measure), &currency))
+    Ok(smart::failures(
+        me.l(),
+        &report,
+        Some(input.measure),
+        &currency,
+    ))
 }
 
 pub async fn create(
@@ -492,7 +504,10 @@ pub async fn create(
     match state.db.create_goal(&me.actor(), &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/goals/{id}?saved=1")).into_response()),
         Err(DbError::Conflict(code)) => {
-            let e = vec![(form::field_of_conflict(code), me.l().t(&format!("error-{code}")))];
+            let e = vec![(
+                form::field_of_conflict(code),
+                me.l().t(&format!("error-{code}")),
+            )];
             form::render(&state, &me, &f, e, None, None, bad).await
         }
         Err(e) => Err(e.into()),
@@ -541,7 +556,10 @@ pub async fn update(
     {
         Ok(()) => Ok(Redirect::to(&format!("/goals/{id}?saved=1")).into_response()),
         Err(DbError::Conflict(code)) => {
-            let e = vec![(form::field_of_conflict(code), me.l().t(&format!("error-{code}")))];
+            let e = vec![(
+                form::field_of_conflict(code),
+                me.l().t(&format!("error-{code}")),
+            )];
             form::render(&state, &me, &f, e, None, Some(id), bad).await
         }
         Err(e) => Err(e.into()),

@@ -11,6 +11,7 @@ mod harness;
 mod browser;
 mod cli;
 mod crm;
+mod goals;
 mod import;
 mod migrations;
 mod multi_server;
