@@ -173,10 +173,10 @@ mod tests {
                         if let Some((k, v)) = line.split_once('=') {
                             messages.push((k.trim().to_owned(), v.to_owned()));
                         }
-                    } else if line.starts_with(' ') {
-                        if let Some(last) = messages.last_mut() {
-                            last.1.push_str(line);
-                        }
+                    } else if line.starts_with(' ')
+                        && let Some(last) = messages.last_mut()
+                    {
+                        last.1.push_str(line);
                     }
                 }
                 for (key, body) in messages {

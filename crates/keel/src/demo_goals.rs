@@ -110,7 +110,7 @@ pub async fn load(
     let period = current_period(PeriodKind::Quarter, today);
     let won = Measure::Metric(Metric::WonRevenue);
     let mut seeds: Vec<GoalSeed> = Vec::new();
-    let org_target = raised(db, Metric::WonRevenue, Owner::Org, &period, 15, 100_000_00).await?;
+    let org_target = raised(db, Metric::WonRevenue, Owner::Org, &period, 15, 10_000_000).await?;
     let org = input(
         Owner::Org,
         None,
@@ -130,7 +130,7 @@ pub async fn load(
     });
     for team in teams {
         let owner = Owner::Team(team.id);
-        let target = raised(db, Metric::WonRevenue, owner, &period, 10, 50_000_00).await?;
+        let target = raised(db, Metric::WonRevenue, owner, &period, 10, 5_000_000).await?;
         let team_goal = input(
             owner,
             Some(org_id),
@@ -154,7 +154,7 @@ pub async fn load(
                 0 | 4 => (
                     "本季度个人赢单收入 My won revenue this quarter",
                     won,
-                    raised(db, Metric::WonRevenue, owner, &period, 10, 10_000_00).await?,
+                    raised(db, Metric::WonRevenue, owner, &period, 10, 1_000_000).await?,
                 ),
                 1 | 5 => (
                     "客户拜访 Customer visits",

@@ -101,12 +101,12 @@ db_test!(
         let lost = stages.iter().find(|s| s.category == "lost").unwrap().id;
         let open = stages[0].id;
         for (amount, currency, stage, owner) in [
-            (300_000_00, "CNY", won, member),
-            (120_000_00, "CNY", won, member),
-            (999_000_00, "USD", won, member),
-            (50_000_00, "CNY", lost, member),
-            (70_000_00, "CNY", open, member),
-            (80_000_00, "CNY", won, peer),
+            (30_000_000, "CNY", won, member),
+            (12_000_000, "CNY", won, member),
+            (99_900_000, "USD", won, member),
+            (5_000_000, "CNY", lost, member),
+            (7_000_000, "CNY", open, member),
+            (8_000_000, "CNY", won, peer),
         ] {
             let d = DealInput {
                 name: format!("deal {amount}"),
@@ -124,7 +124,7 @@ db_test!(
             Owner::Team(team),
             "华东大区本季度赢单收入",
             won_revenue,
-            900_000_00,
+            90_000_000,
         );
         parent.rule = Rule::Children;
         let parent_id = t.db.create_goal(&admin, &parent).await.unwrap();
@@ -132,7 +132,7 @@ db_test!(
             Owner::Person(member),
             "周杰本季度赢单收入",
             won_revenue,
-            1_000_000_00,
+            100_000_000,
         );
         mine.parent_id = Some(parent_id);
         mine.weight = 2;
@@ -155,10 +155,10 @@ db_test!(
                 .unwrap();
         let current = won_this_quarter(&t.db, Some(member)).await;
         assert_eq!(
-            current, 420_000_00,
+            current, 42_000_000,
             "two CNY deals won; USD, lost and open left out"
         );
-        let p_mine = plain_progress(current, 1_000_000_00);
+        let p_mine = plain_progress(current, 100_000_000);
         assert_eq!(s[&mine_id].current, Some(current));
         assert_eq!(s[&mine_id].progress, Some(p_mine));
         assert_eq!(s[&mine_id].status, Some(plain_status(p_mine)));

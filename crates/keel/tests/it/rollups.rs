@@ -63,12 +63,13 @@ async fn recompute(db: &Db) -> BTreeMap<Uuid, Plain> {
         Option<NaiveDate>,
         Option<chrono::DateTime<Utc>>,
     );
-    let (deals, activities, csat, leads): (
+    type Rows = (
         Vec<DealRow>,
         Vec<ActivityRow>,
         Vec<(Uuid, i32)>,
         Vec<Uuid>,
-    ) = keel_db::with_pool!(db, p => (
+    );
+    let (deals, activities, csat, leads): Rows = keel_db::with_pool!(db, p => (
         sqlx::query_as("SELECT d.owner_id, d.amount_minor, d.currency, s.category, d.closed_at FROM deals d, stages s WHERE s.id = d.stage_id")
             .fetch_all(p).await.unwrap(),
         sqlx::query_as("SELECT owner_id, kind, due_date, done_at FROM activities").fetch_all(p).await.unwrap(),
