@@ -63,12 +63,7 @@ async fn recompute(db: &Db) -> BTreeMap<Uuid, Plain> {
         Option<NaiveDate>,
         Option<chrono::DateTime<Utc>>,
     );
-    type Rows = (
-        Vec<DealRow>,
-        Vec<ActivityRow>,
-        Vec<(Uuid, i32)>,
-        Vec<Uuid>,
-    );
+    type Rows = (Vec<DealRow>, Vec<ActivityRow>, Vec<(Uuid, i32)>, Vec<Uuid>);
     let (deals, activities, csat, leads): Rows = keel_db::with_pool!(db, p => (
         sqlx::query_as("SELECT d.owner_id, d.amount_minor, d.currency, s.category, d.closed_at FROM deals d, stages s WHERE s.id = d.stage_id")
             .fetch_all(p).await.unwrap(),
