@@ -14,6 +14,8 @@ pub mod contests;
 pub mod crm;
 pub mod deals;
 mod error;
+pub mod goal_progress;
+pub mod goals;
 pub mod import;
 pub mod leads;
 pub mod metrics;

@@ -38,6 +38,12 @@ const MIGRATIONS: &[Embedded] = &[
         postgres: include_str!("../migrations/postgres/0004_rollups.sql"),
     },
     Embedded {
+        version: 5,
+        description: "goals",
+        sqlite: include_str!("../migrations/sqlite/0005_goals.sql"),
+        postgres: include_str!("../migrations/postgres/0005_goals.sql"),
+    },
+    Embedded {
         version: 6,
         description: "targets",
         sqlite: include_str!("../migrations/sqlite/0006_targets.sql"),

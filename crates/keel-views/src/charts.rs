@@ -86,6 +86,95 @@ pub fn bars(title: &str, bars: &[Bar]) -> String {
     svg
 }
 
+/// One point of a line: where it sits on the x axis (e.g. a day number), its label, its value
+/// and the value as the reader sees it.
+pub struct Point {
+    pub x: i64,
+    pub label: String,
+    pub value: i64,
+    pub shown: String,
+}
+
+/// A line over time, points placed by `x` and scaled from 0 to `y_max` (at least the largest
+/// value), with dashed guides at a quarter, half and three quarters. Integer arithmetic only.
+pub fn line(title: &str, points: &[Point], y_max: i64) -> String {
+    let y_max = points
+        .iter()
+        .map(|p| p.value)
+        .max()
+        .unwrap_or(0)
+        .max(y_max)
+        .max(1);
+    let (x_min, x_max) = (
+        points.iter().map(|p| p.x).min().unwrap_or(0),
+        points.iter().map(|p| p.x).max().unwrap_or(0),
+    );
+    let span = (x_max - x_min).max(1);
+    let plot_w = WIDTH - 2 * LEFT - 24;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let base = TOP + plot_h;
+    let at = |p: &Point| {
+        let x =
+            LEFT + 12 + (i128::from(p.x - x_min) * i128::from(plot_w) / i128::from(span)) as i64;
+        let v = p.value.clamp(0, y_max);
+        let y = base - (i128::from(v) * i128::from(plot_h) / i128::from(y_max)) as i64;
+        (x, y)
+    };
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = esc(title)
+    );
+    for q in 1..4 {
+        let y = base - plot_h * q / 4;
+        let _ = write!(
+            svg,
+            r#"<line class="grid-line" x1="{LEFT}" y1="{y}" x2="{}" y2="{y}" stroke-dasharray="4 4"/>"#,
+            WIDTH - LEFT
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="{LEFT}" y1="{base}" x2="{}" y2="{base}"/>"#,
+        WIDTH - LEFT
+    );
+    if points.len() > 1 {
+        let path: Vec<String> = points
+            .iter()
+            .map(|p| {
+                let (x, y) = at(p);
+                format!("{x},{y}")
+            })
+            .collect();
+        let _ = write!(
+            svg,
+            r#"<polyline class="line" points="{}"/>"#,
+            path.join(" ")
+        );
+    }
+    let every = (points.len() / 8).max(1);
+    for (i, p) in points.iter().enumerate() {
+        let (x, y) = at(p);
+        let _ = write!(
+            svg,
+            r#"<circle class="dot" cx="{x}" cy="{y}" r="3"><title>{l}: {s}</title></circle>"#,
+            l = esc(&p.label),
+            s = esc(&p.shown)
+        );
+        if i % every == 0 || i + 1 == points.len() {
+            let _ = write!(
+                svg,
+                r#"<text class="tick" x="{x}" y="{}" text-anchor="middle">{}</text>"#,
+                HEIGHT - BOTTOM / 3,
+                esc(&p.label)
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +202,24 @@ mod tests {
         assert!(svg.contains(&format!(r#"height="{plot}""#)), "{svg}");
         assert!(svg.contains(&format!(r#"height="{}""#, plot / 2)));
         assert_eq!(svg.matches("<rect").count(), 2, "no bar for a gap");
+    }
+
+    #[test]
+    fn a_line_reaches_the_top_at_its_maximum_and_escapes_labels() {
+        let p = |x, v| Point {
+            x,
+            label: format!("11-{x:02}"),
+            value: v,
+            shown: format!("{v}‰"),
+        };
+        let svg = line("进度 <1>", &[p(1, 0), p(5, 500), p(9, 1000)], 1000);
+        assert!(svg.contains("<title>进度 &lt;1&gt;</title>"));
+        assert_eq!(svg.matches("<circle").count(), 3);
+        // The last point sits at the top of the plot, the first on the base line.
+        let base = HEIGHT - BOTTOM;
+        assert!(svg.contains(&format!(r#"cy="{TOP}""#)), "{svg}");
+        assert!(svg.contains(&format!(r#"cy="{base}""#)), "{svg}");
+        assert!(svg.contains("<polyline"));
     }
 
     #[test]

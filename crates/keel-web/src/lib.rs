@@ -15,6 +15,7 @@ mod crm;
 mod csrf;
 mod error;
 mod forms;
+mod goals;
 mod health;
 mod home;
 mod kpis;
@@ -132,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .merge(kpis::routes())
         .merge(contests::routes())
         .merge(targets::routes())
+        .merge(goals::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which

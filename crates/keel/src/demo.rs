@@ -78,7 +78,7 @@ fn email(pinyin: &str) -> String {
 }
 
 /// Creates the demo organisation in an empty database, in one transaction.
-/// Creates the demo organisation with two years of CRM history.
+/// Creates the demo organisation with two years of CRM history and this quarter's goals.
 pub async fn load(db: &Db) -> Result<Logins, String> {
     load_with(db, true).await
 }
@@ -213,6 +213,19 @@ async fn load_with(db: &Db, history: bool) -> Result<Logins, String> {
         };
         crate::demo_targets::load(db, admin).await?;
         crate::demo_contests::load(db, admin).await?;
+        let teams: Vec<crate::demo_goals::DemoTeam> = seed
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(i, (id, t))| crate::demo_goals::DemoTeam {
+                id: *id,
+                manager: t.lead_id.unwrap_or(director_id),
+                name: REGIONS[i].0.into(),
+                reps: reps.iter().filter(|r| r.1 == i).map(|r| r.0).collect(),
+            })
+            .collect();
+        let today = keel_domain::time::now().date_naive();
+        crate::demo_goals::load(db, &|| ids.next(), director_id, &teams, today).await?;
     }
     Ok(vec![
         ("director", email("Chen Jing")),

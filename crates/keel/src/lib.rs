@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 mod demo_contests;
+mod demo_goals;
 mod demo_history;
 mod demo_targets;
 pub mod settings;

@@ -4,6 +4,7 @@
 mod account;
 mod contests;
 mod crm;
+mod goals;
 mod kpis;
 mod people;
 mod targets;
@@ -11,6 +12,7 @@ mod targets;
 pub use account::*;
 pub use contests::*;
 pub use crm::*;
+pub use goals::*;
 pub use kpis::*;
 pub use people::*;
 pub use targets::*;
@@ -54,6 +56,7 @@ impl Chrome {
             ("/deals", "nav-deals"),
             ("/leads", "nav-leads"),
             ("/satisfaction", "nav-satisfaction"),
+            ("/goals", "nav-goals"),
             ("/kpis", "nav-kpis"),
             ("/forecast", "nav-forecast"),
             ("/contests", "nav-contests"),

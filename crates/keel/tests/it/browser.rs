@@ -345,3 +345,100 @@ async fn login(b: &Client, s: &TestServer, email: &str, welcome: &str) {
     click(b, Locator::Css("button.primary")).await;
     wait_for_heading(b, welcome).await;
 }
+
+/// The demo manager sets a goal for a rep with the SMART panel beside the form (re-checked
+/// by htmx as the title grows), then the rep finds it under My goals, in Chinese and English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_sets_a_goal_for_a_rep_who_sees_it_under_my_goals() {
+    let Some(b) = browser().await else { return };
+    let t = TestDb::sqlite().await;
+    crate::harness::load_demo(&t.db).await;
+    let rep = crate::harness::id_of(&t.db, "zhou.jie@yunfan.example").await;
+    let s = TestServer::start(&t).await;
+    sign_in(&b, &s, "li.qiang@yunfan.example", "欢迎，李强").await;
+    click(&b, Locator::LinkText("目标")).await;
+    wait_for_heading(&b, "我的目标").await;
+    click(&b, Locator::Css(".page-head a.button")).await;
+    wait_for_heading(&b, "新建目标").await;
+    assert!(
+        b.find(Locator::Id("smart")).await.is_ok(),
+        "SMART panel beside the form"
+    );
+    // Choose the rep, a short title first: Specific fails until the title says enough.
+    b.find(Locator::Css(&format!(
+        "select[name='owner'] option[value='person:{rep}']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    type_into(&b, Locator::Css("input[name='title']"), "拜访").await;
+    type_into(&b, Locator::Css("input[name='target']"), "30").await;
+    wait_for_text(&b, "#smart li[data-letter='S']", "标题太短").await;
+    type_into(
+        &b,
+        Locator::Css("input[name='title']"),
+        "本季度重点客户三十次",
+    )
+    .await;
+    wait_for_text(&b, "#smart li[data-letter='S']", "标题说明了要达成什么").await;
+    click(&b, Locator::Css("#goal-form button.primary")).await;
+    wait_for_heading(&b, "拜访本季度重点客户三十次").await;
+    click(&b, Locator::Id("logout")).await;
+    wait_for_heading(&b, "云帆科技 Yunfan Tech").await;
+
+    sign_in(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
+    click(&b, Locator::LinkText("目标")).await;
+    wait_for_heading(&b, "我的目标").await;
+    let mine = b
+        .find(Locator::Id("my-goals"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("拜访本季度重点客户三十次"), "{mine}");
+    click(&b, Locator::Css("form.lang button[value='en']")).await;
+    wait_for_heading(&b, "My goals").await;
+    let mine = b
+        .find(Locator::Id("my-goals"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        mine.contains("拜访本季度重点客户三十次") && mine.contains("Progress"),
+        "{mine}"
+    );
+    b.close().await.unwrap();
+}
+
+async fn sign_in(b: &Client, s: &TestServer, email: &str, welcome: &str) {
+    b.goto(&s.url("/login")).await.unwrap();
+    type_into(b, Locator::Css("input[name='email']"), email).await;
+    type_into(
+        b,
+        Locator::Css("input[name='password']"),
+        keel::demo::PASSWORD,
+    )
+    .await;
+    click(b, Locator::Css("button.primary")).await;
+    wait_for_heading(b, welcome).await;
+}
+
+/// Waits (up to 10 s) for the element at `css` to contain `text`: htmx swaps it in later.
+async fn wait_for_text(b: &Client, css: &str, text: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = b.find(Locator::Css(css)).await {
+            last = e.text().await.unwrap_or_default();
+            if last.contains(text) {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never contained {text:?}; last {last:?}");
+}

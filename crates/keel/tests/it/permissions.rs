@@ -104,6 +104,7 @@ db_test!(
             .await
             .unwrap();
 
+        let g = GoalFixture::new(&t.db, &demo).await;
         let all = [Login, Allowed, Allowed, Allowed, Allowed];
         let admin_only = [Login, Denied, Denied, Denied, Allowed];
         let public = [Allowed; 5];
@@ -731,6 +732,7 @@ db_test!(
                 [Login, Hidden, Hidden, Hidden, Allowed],
             ),
         ];
+        cases.extend(goal_cases(&g));
         // Creating records: one per role so that allowed creations do not collide.
         for role in ROLES {
             cases.push(case(
@@ -906,4 +908,286 @@ fn template_of(path: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Goals for the matrix: the member's own (metric and manual), a private goal of a rep in
+/// another team, and the organisation's goal.
+struct GoalFixture {
+    member: uuid::Uuid,
+    own: uuid::Uuid,
+    manual: uuid::Uuid,
+    private_other: uuid::Uuid,
+    org: uuid::Uuid,
+}
+
+impl GoalFixture {
+    async fn new(db: &keel_db::Db, demo: &Demo) -> GoalFixture {
+        use keel_db::goals::{GoalInput, Measure, Owner, Rule, Visibility, current_period};
+        let admin = keel_db::visibility::Actor {
+            id: id_of(db, &demo.admin).await,
+            role: keel_domain::roles::Role::Admin,
+            is_hr: true,
+        };
+        let member = id_of(db, &demo.member).await;
+        let other = id_of(db, &demo.other_rep).await;
+        let period = current_period(
+            keel_domain::periods::PeriodKind::Quarter,
+            keel_domain::time::now().date_naive(),
+        );
+        let goal = |owner, title: &str, measure, visibility| GoalInput {
+            owner,
+            parent_id: None,
+            contributors: Vec::new(),
+            title: title.into(),
+            description: String::new(),
+            measure,
+            start: 0,
+            target: 10,
+            direction: keel_domain::goals::Direction::Increase,
+            weight: 1,
+            rule: Rule::Own,
+            period,
+            due: period.end,
+            visibility,
+        };
+        let won = Measure::Metric(keel_domain::metrics::Metric::WonRevenue);
+        let create = async |g: GoalInput| db.create_goal(&admin, &g).await.unwrap();
+        GoalFixture {
+            member,
+            own: create(goal(
+                Owner::Person(member),
+                "周杰的赢单目标",
+                won,
+                Visibility::Public,
+            ))
+            .await,
+            manual: create(goal(
+                Owner::Person(member),
+                "周杰的方案目标",
+                Measure::Number,
+                Visibility::Public,
+            ))
+            .await,
+            private_other: create(goal(
+                Owner::Person(other),
+                "陈晨的私密目标",
+                won,
+                Visibility::Private,
+            ))
+            .await,
+            org: create(goal(Owner::Org, "全公司赢单目标", won, Visibility::Public)).await,
+        }
+    }
+}
+
+fn goal_cases(g: &GoalFixture) -> Vec<Case> {
+    let all = [Login, Allowed, Allowed, Allowed, Allowed];
+    let top = [Login, Denied, Denied, Allowed, Allowed];
+    let hidden = [Login, Hidden, Hidden, Allowed, Allowed];
+    let nowhere = [Login, Hidden, Hidden, Hidden, Hidden];
+    let (own, manual, private, org) = (g.own, g.manual, g.private_other, g.org);
+    let unknown = uuid::Uuid::now_v7();
+    let quarter = keel_db::goals::current_period(
+        keel_domain::periods::PeriodKind::Quarter,
+        keel_domain::time::now().date_naive(),
+    );
+    let form = |owner: String, title: &str| {
+        Body::Form(vec![
+            ("title", title.to_owned()),
+            ("owner", owner),
+            ("measure", "metric:calls".into()),
+            ("target", "100".into()),
+            ("period", quarter.label()),
+            ("due", quarter.end.to_string()),
+            ("reason", "季度调整".into()),
+        ])
+    };
+    vec![
+        case(Method::GET, "/goals", Body::None, all),
+        case(Method::GET, "/goals/tree", Body::None, all),
+        case(
+            Method::GET,
+            format!("/goals/tree?scope=person:{}", g.member),
+            Body::None,
+            all,
+        ),
+        case(
+            Method::GET,
+            "/goals/tree?scope=bogus",
+            Body::None,
+            [Login, Refused, Refused, Refused, Refused],
+        ),
+        case(Method::GET, "/goals/new", Body::None, all),
+        case(
+            Method::POST,
+            "/goals/smart",
+            Body::Form(vec![
+                ("title", "本季度电话跟进".into()),
+                ("measure", "metric:calls".into()),
+            ]),
+            all,
+        ),
+        case(
+            Method::POST,
+            "/goals/settings",
+            Body::Form(vec![]),
+            [Login, Denied, Denied, Denied, Allowed],
+        ),
+        case(
+            Method::POST,
+            "/goals",
+            form(format!("person:{}", g.member), "本季度电话跟进一百次"),
+            all,
+        ),
+        case(
+            Method::POST,
+            "/goals",
+            form("org".into(), "全公司电话跟进一万次"),
+            top,
+        ),
+        case(Method::GET, format!("/goals/{own}"), Body::None, all),
+        case(Method::GET, format!("/goals/{private}"), Body::None, hidden),
+        case(
+            Method::GET,
+            format!("/goals/{unknown}"),
+            Body::None,
+            nowhere,
+        ),
+        case(Method::GET, "/goals/not-an-id", Body::None, nowhere),
+        case(Method::GET, format!("/goals/{own}/edit"), Body::None, all),
+        case(Method::GET, format!("/goals/{org}/edit"), Body::None, top),
+        case(
+            Method::GET,
+            format!("/goals/{private}/edit"),
+            Body::None,
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/goals/{org}"),
+            form("org".into(), "全公司赢单目标"),
+            top,
+        ),
+        case(
+            Method::POST,
+            format!("/goals/{private}"),
+            form("org".into(), "改掉私密目标"),
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/goals/{manual}/value"),
+            Body::Form(vec![("value", "3".into())]),
+            all,
+        ),
+        // A metric goal's value is measured, not entered: refused once it is visible at all.
+        case(
+            Method::POST,
+            format!("/goals/{private}/value"),
+            Body::Form(vec![("value", "3".into())]),
+            [Login, Hidden, Hidden, Refused, Refused],
+        ),
+        case(
+            Method::POST,
+            format!("/goals/{own}/status"),
+            Body::Form(vec![
+                ("status", "at_risk".into()),
+                ("reason", "客户推迟".into()),
+            ]),
+            all,
+        ),
+        case(
+            Method::POST,
+            format!("/goals/{org}/status"),
+            Body::Form(vec![
+                ("status", "at_risk".into()),
+                ("reason", "市场变化".into()),
+            ]),
+            top,
+        ),
+        case(Method::GET, "/api/v1/goals", Body::None, all),
+        case(
+            Method::GET,
+            "/api/v1/goals?owner=bogus",
+            Body::None,
+            [Login, Refused, Refused, Refused, Refused],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/goals",
+            Body::Json(
+                serde_json::json!({"title": "本季度拜访客户三十次", "measure": "metric:visits", "target": 30}),
+            ),
+            all,
+        ),
+        case(
+            Method::POST,
+            "/api/v1/goals",
+            Body::Json(
+                serde_json::json!({"title": "全公司拜访客户一千次", "owner": "org", "measure": "metric:visits", "target": 1000}),
+            ),
+            top,
+        ),
+        case(Method::GET, format!("/api/v1/goals/{own}"), Body::None, all),
+        case(
+            Method::GET,
+            format!("/api/v1/goals/{private}"),
+            Body::None,
+            hidden,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/goals/{unknown}"),
+            Body::None,
+            nowhere,
+        ),
+        case(
+            Method::PATCH,
+            format!("/api/v1/goals/{org}"),
+            Body::Json(serde_json::json!({"description": "全公司"})),
+            top,
+        ),
+        case(
+            Method::PATCH,
+            format!("/api/v1/goals/{private}"),
+            Body::Json(serde_json::json!({"description": "改"})),
+            hidden,
+        ),
+        case(
+            Method::PATCH,
+            format!("/api/v1/goals/{own}"),
+            Body::Json(serde_json::json!({"target": 20})),
+            [Login, Refused, Refused, Refused, Refused],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/goals/{own}/history"),
+            Body::None,
+            all,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/goals/{private}/history"),
+            Body::None,
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/goals/{manual}/value"),
+            Body::Json(serde_json::json!({"value": 4})),
+            all,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/goals/{own}/value"),
+            Body::Json(serde_json::json!({"value": 4})),
+            [Login, Refused, Refused, Refused, Refused],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/goals/{private}/value"),
+            Body::Json(serde_json::json!({"value": 4})),
+            [Login, Hidden, Hidden, Refused, Refused],
+        ),
+    ]
 }
