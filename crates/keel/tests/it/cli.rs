@@ -388,3 +388,40 @@ async fn the_demo_is_the_same_every_time() {
         );
     }
 }
+
+#[tokio::test]
+async fn rollups_check_finds_a_tampered_cell_and_rebuild_repairs_it() {
+    let dir = tmp();
+    assert!(keel(&["demo"], dir.path()).status.success());
+    let out = keel(&["rollups", "check"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("match"));
+    // Someone edits the database behind keel's back.
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join("keel-data/keel.db").display()
+    );
+    let db = keel_db::Db::connect(&crate::harness::db_config(&url))
+        .await
+        .unwrap();
+    keel_db::with_pool!(&db, p => sqlx::query(
+        "UPDATE rollups SET value = value + 7 WHERE fact = 'won_amount' \
+         AND person_id = (SELECT MIN(person_id) FROM rollups WHERE fact = 'won_amount')")
+        .execute(p).await.unwrap().rows_affected());
+    db.close().await;
+    let out = keel(&["rollups", "check"], dir.path());
+    let line = fails_cleanly(&out);
+    assert!(line.contains("keel rollups rebuild"), "{line}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("won_amount CNY"));
+    let out = keel(&["rollups", "rebuild"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(keel(&["rollups", "check"], dir.path()).status.success());
+}
