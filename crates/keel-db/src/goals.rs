@@ -243,6 +243,7 @@ pub struct GoalChange {
 /// A point of a goal's progress over time (a value entered, a daily measurement, a check-in).
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct GoalUpdate {
+    pub id: Uuid,
     pub at: DateTime<Utc>,
     pub day: NaiveDate,
     pub person_id: Option<Uuid>,
@@ -539,6 +540,73 @@ async fn replace_contributors(tx: &mut Tx, goal: Uuid, people: &[Uuid]) -> Resul
         }
     });
     Ok(())
+}
+
+/// Records a new value of a manual goal in `tx`: the goal's current value, a point of its
+/// progress over time (`source` 'manual' or 'checkin'), and the audit entry. The one path for
+/// entered values, so a value from a check-in reads like any other in history and chart.
+/// Returns the id of the progress point.
+pub(crate) async fn write_goal_value(
+    tx: &mut Tx,
+    goal: &Goal,
+    actor: Uuid,
+    value: i64,
+    comment: Option<&str>,
+    source: &'static str,
+    at: DateTime<Utc>,
+) -> Result<Uuid> {
+    if !goal.input.measure.is_manual() {
+        return Err(DbError::Conflict("goal_not_manual"));
+    }
+    if goal.input.measure == Measure::Done && !(0..=1).contains(&value) {
+        return Err(DbError::Conflict("invalid_value"));
+    }
+    let progress = keel_domain::goals::progress_permille(
+        goal.input.direction,
+        goal.input.start,
+        goal.input.target,
+        value,
+    );
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    let point = new_id();
+    with_tx!(&mut *tx, c => {
+        sqlx::query("UPDATE goals SET current_value = $2, updated_at = $3 WHERE id = $1")
+            .bind(goal.id)
+            .bind(value)
+            .bind(at)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO goal_updates (id, goal_id, person_id, source, at, day, value, progress, comment) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(point)
+        .bind(goal.id)
+        .bind(actor)
+        .bind(source)
+        .bind(at)
+        .bind(at.date_naive())
+        .bind(value)
+        .bind(progress)
+        .bind(comment)
+        .execute(&mut *c)
+        .await?;
+    });
+    let entry = audit::Entry {
+        actor: Some(actor),
+        action: "value",
+        entity: "goal",
+        entity_id: Some(goal.id),
+        summary: format!(
+            "{}: {} → {value}",
+            goal.input.title,
+            goal.current_value
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        ),
+    };
+    audit::record(tx, entry, at).await?;
+    Ok(point)
 }
 
 impl Db {
@@ -863,57 +931,9 @@ impl Db {
         if !self.may_manage_goal(actor, goal.input.owner).await? {
             return Err(DbError::Forbidden);
         }
-        if !goal.input.measure.is_manual() {
-            return Err(DbError::Conflict("goal_not_manual"));
-        }
-        if goal.input.measure == Measure::Done && !(0..=1).contains(&value) {
-            return Err(DbError::Conflict("invalid_value"));
-        }
-        let progress = keel_domain::goals::progress_permille(
-            goal.input.direction,
-            goal.input.start,
-            goal.input.target,
-            value,
-        );
         let at = now();
-        let comment = comment.map(str::trim).filter(|c| !c.is_empty());
         let mut tx = self.begin_write().await?;
-        with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE goals SET current_value = $2, updated_at = $3 WHERE id = $1")
-                .bind(id)
-                .bind(value)
-                .bind(at)
-                .execute(&mut *c)
-                .await?;
-            sqlx::query(
-                "INSERT INTO goal_updates (id, goal_id, person_id, source, at, day, value, progress, comment) \
-                 VALUES ($1, $2, $3, 'manual', $4, $5, $6, $7, $8)",
-            )
-            .bind(new_id())
-            .bind(id)
-            .bind(actor.id)
-            .bind(at)
-            .bind(at.date_naive())
-            .bind(value)
-            .bind(progress)
-            .bind(comment)
-            .execute(&mut *c)
-            .await?;
-        });
-        let entry = audit::Entry {
-            actor: Some(actor.id),
-            action: "value",
-            entity: "goal",
-            entity_id: Some(id),
-            summary: format!(
-                "{}: {} → {value}",
-                goal.input.title,
-                goal.current_value
-                    .map(|v| v.to_string())
-                    .unwrap_or_default()
-            ),
-        };
-        audit::record(&mut tx, entry, at).await?;
+        write_goal_value(&mut tx, &goal, actor.id, value, comment, "manual", at).await?;
         tx.commit().await
     }
 
@@ -1003,7 +1023,7 @@ impl Db {
         self.goal(actor, id).await?;
         Ok(with_pool!(self, p => {
             sqlx::query_as::<_, GoalUpdate>(
-                "SELECT u.at, u.day, u.person_id, p.name AS person_name, u.source, u.value, u.progress, u.comment \
+                "SELECT u.id, u.at, u.day, u.person_id, p.name AS person_name, u.source, u.value, u.progress, u.comment \
                  FROM goal_updates u LEFT JOIN people p ON p.id = u.person_id \
                  WHERE u.goal_id = $1 ORDER BY u.at, u.id",
             )

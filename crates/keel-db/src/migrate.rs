@@ -55,6 +55,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0007_contests.sql"),
         postgres: include_str!("../migrations/postgres/0007_contests.sql"),
     },
+    Embedded {
+        version: 8,
+        description: "checkins",
+        sqlite: include_str!("../migrations/sqlite/0008_checkins.sql"),
+        postgres: include_str!("../migrations/postgres/0008_checkins.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

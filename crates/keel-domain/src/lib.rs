@@ -1,5 +1,6 @@
 //! keel's domain: pure types and rules, no I/O. Every other crate depends on this one.
 
+pub mod checkins;
 pub mod goals;
 pub mod ids;
 pub mod metrics;

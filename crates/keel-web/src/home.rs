@@ -24,10 +24,9 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         role,
         is_hr: user.is_hr,
     };
-    let n = state
-        .db
-        .home_numbers(&actor, keel_domain::time::now().date_naive())
-        .await?;
+    let today = keel_domain::time::now().date_naive();
+    let n = state.db.home_numbers(&actor, today).await?;
+    let reminders = state.db.checkin_reminders(&actor, today).await?;
     let tiles = vec![
         Tile {
             value: l.number(n.tasks_due),
@@ -50,7 +49,28 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             href: "/pool?kind=leads",
         },
     ];
+    let checkin_due = reminders.mine.map(|c| {
+        let key = if c.overdue(today) {
+            "home-checkin-overdue"
+        } else {
+            "home-checkin-due"
+        };
+        let cycle = format!("{} – {}", l.date(c.start), l.date(c.end));
+        l.t_args(key, &[("cycle", &cycle), ("due", &l.date(c.due))])
+    });
+    let reports_missing = (reminders.reports_missing > 0).then(|| {
+        l.t_args(
+            "home-reports-missing",
+            &[
+                ("count", &reminders.reports_missing.to_string()),
+                ("overdue", &reminders.reports_overdue.to_string()),
+            ],
+        )
+    });
     let page = HomePage {
+        checkin_overdue: reminders.mine.is_some_and(|c| c.overdue(today)),
+        checkin_due,
+        reports_missing,
         tiles,
         welcome: ctx.l.t_args("home-welcome", &[("name", &user.name)]),
         role: ctx.l.t(&format!("role-{}", user.role)),

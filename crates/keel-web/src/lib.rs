@@ -8,6 +8,7 @@ mod api;
 mod assets;
 mod audit;
 mod auth;
+mod checkins;
 mod config;
 mod contests;
 mod context;
@@ -134,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(contests::routes())
         .merge(targets::routes())
         .merge(goals::routes())
+        .merge(checkins::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which

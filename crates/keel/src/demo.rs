@@ -226,6 +226,7 @@ async fn load_with(db: &Db, history: bool) -> Result<Logins, String> {
             .collect();
         let today = keel_domain::time::now().date_naive();
         crate::demo_goals::load(db, &|| ids.next(), director_id, &teams, today).await?;
+        crate::demo_checkins::load(db, &|| ids.next(), director_id, &teams, today).await?;
     }
     Ok(vec![
         ("director", email("Chen Jing")),

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod commands;
 pub mod demo;
+mod demo_checkins;
 mod demo_contests;
 mod demo_goals;
 mod demo_history;

@@ -61,6 +61,8 @@ pub struct GoalPointView {
     pub progress: String,
     pub who: String,
     pub comment: String,
+    /// The check-in this point came from, when it did and the reader may open it.
+    pub checkin_href: Option<String>,
 }
 
 /// One adjustment of a goal, formatted.
@@ -107,6 +109,8 @@ pub struct GoalPage {
     /// Progress over time as an SVG chart (see `charts::line`), empty without points.
     pub chart: String,
     pub points: Vec<GoalPointView>,
+    /// Points from check-ins that carry a comment, newest first, shown beside the chart.
+    pub checkin_notes: Vec<GoalPointView>,
     pub changes: Vec<GoalChangeView>,
     pub children: Vec<GoalRow>,
     pub can_edit: bool,

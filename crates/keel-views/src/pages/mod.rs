@@ -2,6 +2,7 @@
 //! that the shared layout needs.
 
 mod account;
+mod checkins;
 mod contests;
 mod crm;
 mod goals;
@@ -10,6 +11,7 @@ mod people;
 mod targets;
 
 pub use account::*;
+pub use checkins::*;
 pub use contests::*;
 pub use crm::*;
 pub use goals::*;
@@ -57,6 +59,7 @@ impl Chrome {
             ("/leads", "nav-leads"),
             ("/satisfaction", "nav-satisfaction"),
             ("/goals", "nav-goals"),
+            ("/checkins", "nav-checkins"),
             ("/kpis", "nav-kpis"),
             ("/forecast", "nav-forecast"),
             ("/contests", "nav-contests"),
@@ -184,6 +187,11 @@ pub struct HomePage {
     pub organisation: String,
     pub role: String,
     pub tiles: Vec<Tile>,
+    /// "Your check-in for … is due …", when it is due or overdue and not submitted.
+    pub checkin_due: Option<String>,
+    pub checkin_overdue: bool,
+    /// For managers: how many of their reports have not checked in this cycle.
+    pub reports_missing: Option<String>,
 }
 
 /// A number on the home page that links to the list behind it.

@@ -238,18 +238,24 @@ pub async fn show(
     };
     let m = g.input.measure;
     let updates = state.db.goal_updates(&actor, id).await?;
-    let points: Vec<GoalPointView> = updates
+    let from_checkins = checkin_links(&state, &me, &g).await?;
+    let point = |u: &keel_db::goals::GoalUpdate| GoalPointView {
+        day: l.date(u.day),
+        value: value_text(l, m, u.value, &currency),
+        progress: progress_text(l, u.progress),
+        who: u
+            .person_name
+            .clone()
+            .unwrap_or_else(|| l.t("goal-measured")),
+        comment: u.comment.clone().unwrap_or_default(),
+        checkin_href: from_checkins.get(&u.id).map(|c| format!("/checkins/{c}")),
+    };
+    let points: Vec<GoalPointView> = updates.iter().map(point).collect();
+    let checkin_notes: Vec<GoalPointView> = updates
         .iter()
-        .map(|u| GoalPointView {
-            day: l.date(u.day),
-            value: value_text(l, m, u.value, &currency),
-            progress: progress_text(l, u.progress),
-            who: u
-                .person_name
-                .clone()
-                .unwrap_or_else(|| l.t("goal-measured")),
-            comment: u.comment.clone().unwrap_or_default(),
-        })
+        .rev()
+        .filter(|u| u.source == "checkin" && u.comment.is_some())
+        .map(point)
         .collect();
     let chart_points: Vec<Point> = updates
         .iter()
@@ -258,7 +264,11 @@ pub async fn show(
                 x: i64::from(u.day.num_days_from_ce()),
                 label: format!("{:02}-{:02}", u.day.month(), u.day.day()),
                 value: u.progress?,
-                shown: progress_text(l, u.progress),
+                // A check-in's comment travels with its point, so the chart tells its story.
+                shown: match (u.source.as_str(), &u.comment) {
+                    ("checkin", Some(c)) => format!("{} · {c}", progress_text(l, u.progress)),
+                    _ => progress_text(l, u.progress),
+                },
             })
         })
         .collect();
@@ -377,12 +387,44 @@ pub async fn show(
             .map(|e| l.t(&format!("error-{e}"))),
         chart,
         points,
+        checkin_notes,
         changes,
         can_edit,
         g: view,
         chrome: me.ctx.chrome(),
     };
     Ok(Html(page.render()?))
+}
+
+/// The check-ins behind the goal's progress points that the reader may open, by point.
+async fn checkin_links(
+    state: &AppState,
+    me: &Me,
+    g: &Goal,
+) -> Result<HashMap<Uuid, Uuid>, AppError> {
+    let Owner::Person(owner) = g.input.owner else {
+        return Ok(HashMap::new());
+    };
+    let readable: HashSet<Uuid> = state
+        .db
+        .checkins(
+            &me.actor(),
+            &keel_db::checkins::CheckinQuery {
+                person: Some(owner),
+                day: None,
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    Ok(state
+        .db
+        .checkin_points(g.id)
+        .await?
+        .into_iter()
+        .filter(|(_, c)| readable.contains(c))
+        .collect())
 }
 
 /// Names of people and teams by id, for the adjustment history.

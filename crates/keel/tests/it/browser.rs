@@ -442,3 +442,78 @@ async fn wait_for_text(b: &Client, css: &str, text: &str) {
     }
     panic!("{css} never contained {text:?}; last {last:?}");
 }
+
+/// The demo rep checks in with confidence and mood; their manager opens the team page, sees
+/// it, opens it, comments and flags it for follow-up, and finds the flag on the team page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rep_checks_in_and_the_manager_comments_and_flags_it() {
+    let Some(b) = browser().await else { return };
+    let t = TestDb::sqlite().await;
+    crate::harness::load_demo(&t.db).await;
+    let s = TestServer::start(&t).await;
+    sign_in(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
+    assert!(
+        b.find(Locator::Id("checkin-reminder")).await.is_ok(),
+        "reminded on home"
+    );
+    click(&b, Locator::LinkText("周报")).await;
+    wait_for_heading(&b, "我的周报").await;
+    for (select, value) in [("confidence", "8"), ("mood", "4")] {
+        b.find(Locator::Css(&format!(
+            "select[name='{select}'] option[value='{value}']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    }
+    type_into(
+        &b,
+        Locator::Css("textarea[name='progress']"),
+        "拜访了三家重点客户",
+    )
+    .await;
+    type_into(&b, Locator::Css("textarea[name='blockers']"), "报价审批慢").await;
+    click(&b, Locator::Id("checkin-submit")).await;
+    wait_for_text(&b, "#checkin-submitted", "已提交于").await;
+    click(&b, Locator::Id("logout")).await;
+    wait_for_heading(&b, "云帆科技 Yunfan Tech").await;
+
+    sign_in(&b, &s, "li.qiang@yunfan.example", "欢迎，李强").await;
+    click(&b, Locator::Css("#reports-missing a")).await;
+    wait_for_heading(&b, "团队周报").await;
+    let table = b
+        .find(Locator::Id("team-checkins"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("周杰") && table.contains("🙂 4 · 不错"),
+        "{table}"
+    );
+    click(&b, Locator::LinkText("周杰")).await;
+    wait_for_text(&b, "#checkin-mood", "🙂 4").await;
+    type_into(
+        &b,
+        Locator::Css("#checkin-comment-form textarea[name='body']"),
+        "很好，报价我来协调",
+    )
+    .await;
+    click(&b, Locator::Css("#checkin-comment-form button.primary")).await;
+    wait_for_text(&b, "#checkin-comments", "很好，报价我来协调").await;
+    type_into(
+        &b,
+        Locator::Css("#checkin-flag-form input[name='note']"),
+        "跟进报价审批",
+    )
+    .await;
+    click(&b, Locator::Css("#checkin-flag-form button")).await;
+    wait_for_text(&b, "#checkin-flags", "跟进报价审批").await;
+    click(&b, Locator::LinkText("团队周报")).await;
+    wait_for_heading(&b, "团队周报").await;
+    wait_for_text(&b, "#team-flags", "跟进报价审批").await;
+    b.close().await.unwrap();
+}

@@ -9,6 +9,7 @@
 mod harness;
 
 mod browser;
+mod checkins;
 mod cli;
 mod contests;
 mod crm;

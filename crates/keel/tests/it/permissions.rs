@@ -733,6 +733,8 @@ db_test!(
             ),
         ];
         cases.extend(goal_cases(&g));
+        let ck = CheckinFixture::new(&t.db, &demo).await;
+        cases.extend(checkin_cases(&ck, &g));
         // Creating records: one per role so that allowed creations do not collide.
         for role in ROLES {
             cases.push(case(
@@ -1188,6 +1190,281 @@ fn goal_cases(g: &GoalFixture) -> Vec<Case> {
             format!("/api/v1/goals/{private}/value"),
             Body::Json(serde_json::json!({"value": 4})),
             [Login, Hidden, Hidden, Refused, Refused],
+        ),
+    ]
+}
+
+/// Check-ins for the matrix, from last week so that this week's submissions stay open: the
+/// member's, and one of a rep in another team, each with an open flag.
+struct CheckinFixture {
+    team: uuid::Uuid,
+    other_team: uuid::Uuid,
+    own: uuid::Uuid,
+    other: uuid::Uuid,
+    own_flag: uuid::Uuid,
+    other_flag: uuid::Uuid,
+}
+
+impl CheckinFixture {
+    async fn new(db: &keel_db::Db, demo: &Demo) -> CheckinFixture {
+        use keel_db::checkin_team::{CheckinSeed, FlagSeed};
+        use keel_domain::checkins::{Cadence, Schedule};
+        let admin = id_of(db, &demo.admin).await;
+        let member = id_of(db, &demo.member).await;
+        let other = id_of(db, &demo.other_rep).await;
+        let s = Schedule::default();
+        let cycle = s.previous(&s.cycle(keel_domain::time::now().date_naive()));
+        let seed = |person| CheckinSeed {
+            id: uuid::Uuid::now_v7(),
+            person,
+            cadence: Cadence::Weekly,
+            cycle,
+            confidence: 6,
+            mood: 3,
+            progress: "拜访客户".into(),
+            plans: String::new(),
+            problems: String::new(),
+            blockers: String::new(),
+            submitted_at: keel_domain::time::now(),
+            reviewed: None,
+            items: Vec::new(),
+            comments: Vec::new(),
+            reactions: Vec::new(),
+            flags: vec![FlagSeed {
+                id: uuid::Uuid::now_v7(),
+                by: admin,
+                note: "跟进".into(),
+                at: keel_domain::time::now(),
+            }],
+        };
+        let seeds = vec![seed(member), seed(other)];
+        let fx = CheckinFixture {
+            team: db.team_of(member).await.unwrap().unwrap(),
+            other_team: db.team_of(other).await.unwrap().unwrap(),
+            own: seeds[0].id,
+            other: seeds[1].id,
+            own_flag: seeds[0].flags[0].id,
+            other_flag: seeds[1].flags[0].id,
+        };
+        db.insert_checkin_seed(admin, &seeds).await.unwrap();
+        fx
+    }
+}
+
+fn checkin_cases(c: &CheckinFixture, g: &GoalFixture) -> Vec<Case> {
+    let all = [Login, Allowed, Allowed, Allowed, Allowed];
+    let above = [Login, Denied, Allowed, Allowed, Allowed];
+    let top = [Login, Denied, Denied, Allowed, Allowed];
+    let hidden = [Login, Hidden, Hidden, Allowed, Allowed];
+    let nowhere = [Login, Hidden, Hidden, Hidden, Hidden];
+    let (own, other) = (c.own, c.other);
+    let unknown = uuid::Uuid::now_v7();
+    let form = |pairs: &[(&'static str, &str)]| {
+        Body::Form(pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())
+    };
+    let json = |v: serde_json::Value| Body::Json(v);
+    vec![
+        case(Method::GET, "/checkins", Body::None, all),
+        case(
+            Method::POST,
+            "/checkins",
+            form(&[("confidence", "7"), ("mood", "4"), ("progress", "本周进展")]),
+            all,
+        ),
+        case(Method::GET, "/checkins/team", Body::None, all),
+        case(
+            Method::GET,
+            format!("/checkins/team?team={}", c.team),
+            Body::None,
+            above,
+        ),
+        case(
+            Method::GET,
+            format!("/checkins/team?team={}", c.other_team),
+            Body::None,
+            top,
+        ),
+        case(
+            Method::GET,
+            format!("/checkins/team?team={}&cycle=bogus", c.team),
+            Body::None,
+            [Login, Denied, Refused, Refused, Refused],
+        ),
+        case(
+            Method::POST,
+            "/checkins/team/settings",
+            form(&[
+                ("team", &c.team.to_string()),
+                ("cadence", "weekly"),
+                ("weekday", "5"),
+            ]),
+            above,
+        ),
+        case(
+            Method::POST,
+            "/checkins/team/settings",
+            form(&[
+                ("team", &c.other_team.to_string()),
+                ("cadence", "weekly"),
+                ("weekday", "5"),
+            ]),
+            top,
+        ),
+        case(Method::GET, format!("/checkins/{own}"), Body::None, all),
+        case(
+            Method::GET,
+            format!("/checkins/{other}"),
+            Body::None,
+            hidden,
+        ),
+        case(
+            Method::GET,
+            format!("/checkins/{unknown}"),
+            Body::None,
+            nowhere,
+        ),
+        case(Method::GET, "/checkins/not-an-id", Body::None, nowhere),
+        case(
+            Method::POST,
+            format!("/checkins/{own}/comments"),
+            form(&[("body", "看到了")]),
+            all,
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/{other}/comments"),
+            form(&[("body", "看到了")]),
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/{own}/comments"),
+            form(&[("body", "  ")]),
+            [Login, Refused, Refused, Refused, Refused],
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/{own}/reactions"),
+            form(&[("reaction", "thumbs_up")]),
+            above,
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/{other}/reactions"),
+            form(&[("reaction", "thumbs_up")]),
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/{own}/flags"),
+            form(&[("note", "下周一对一"), ("item", "")]),
+            above,
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/{other}/flags"),
+            form(&[("note", "下周一对一"), ("item", "")]),
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/{own}/review"),
+            Body::None,
+            above,
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/{other}/review"),
+            Body::None,
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/flags/{}/resolve", c.own_flag),
+            Body::None,
+            above,
+        ),
+        case(
+            Method::POST,
+            format!("/checkins/flags/{}/resolve", c.other_flag),
+            Body::None,
+            hidden,
+        ),
+        case(Method::GET, "/api/v1/checkins", Body::None, all),
+        case(
+            Method::GET,
+            format!(
+                "/api/v1/checkins?cycle={}",
+                keel_domain::time::now().date_naive()
+            ),
+            Body::None,
+            all,
+        ),
+        case(
+            Method::POST,
+            "/api/v1/checkins",
+            json(serde_json::json!({"confidence": 6, "mood": 4})),
+            all,
+        ),
+        case(
+            Method::POST,
+            "/api/v1/checkins",
+            json(serde_json::json!({"confidence": 0, "mood": 4})),
+            [Login, Refused, Refused, Refused, Refused],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/checkins/{own}"),
+            Body::None,
+            all,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/checkins/{other}"),
+            Body::None,
+            hidden,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/checkins/{unknown}"),
+            Body::None,
+            nowhere,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/checkins/{own}/comments"),
+            json(serde_json::json!({"body": "看到了"})),
+            all,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/checkins/{other}/comments"),
+            json(serde_json::json!({"body": "看到了"})),
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/checkins/{own}/reactions"),
+            json(serde_json::json!({"reaction": "party"})),
+            above,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/checkins/{other}/reactions"),
+            json(serde_json::json!({"reaction": "party"})),
+            hidden,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/goals/{}/checkins", g.own),
+            Body::None,
+            all,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/goals/{}/checkins", g.private_other),
+            Body::None,
+            hidden,
         ),
     ]
 }
