@@ -13,6 +13,7 @@ mod contests;
 mod context;
 mod crm;
 mod csrf;
+mod dashboard;
 mod error;
 mod forms;
 mod goals;
@@ -131,6 +132,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(account::routes())
         .merge(kpis::routes())
+        .merge(dashboard::routes())
         .merge(contests::routes())
         .merge(targets::routes())
         .merge(goals::routes())

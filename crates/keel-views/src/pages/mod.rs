@@ -4,6 +4,7 @@
 mod account;
 mod contests;
 mod crm;
+mod dashboard;
 mod goals;
 mod kpis;
 mod people;
@@ -12,6 +13,7 @@ mod targets;
 pub use account::*;
 pub use contests::*;
 pub use crm::*;
+pub use dashboard::*;
 pub use goals::*;
 pub use kpis::*;
 pub use people::*;
@@ -49,6 +51,7 @@ impl Chrome {
         };
         let mut items = vec![
             ("/", "nav-home"),
+            ("/dashboard", "nav-dashboard"),
             ("/today", "nav-today"),
             ("/activities", "nav-activities"),
             ("/accounts", "nav-accounts"),

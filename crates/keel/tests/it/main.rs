@@ -13,6 +13,7 @@ mod cli;
 mod contests;
 mod crm;
 mod crm_lists;
+mod dashboard;
 mod goals;
 mod import;
 mod migrations;
