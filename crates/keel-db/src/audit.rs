@@ -1,7 +1,7 @@
 //! The audit log: every write records who did what to which record, in the write's own
 //! transaction, so an action and its record stand or fall together.
 
-use crate::{Result, Tx, with_tx};
+use crate::{Db, Result, Tx, with_pool, with_tx};
 use chrono::{DateTime, Utc};
 use keel_domain::ids::new_id;
 use uuid::Uuid;
@@ -115,5 +115,17 @@ impl crate::Db {
             .await?
         });
         Ok(crate::one_page(rows, limit))
+    }
+}
+
+impl Db {
+    /// The newest audit entry's id. Every write records one in its own transaction, and ids
+    /// are time-ordered, so this is a cheap version number of all the data (one index probe).
+    pub async fn latest_audit_id(&self) -> Result<Option<Uuid>> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_scalar("SELECT id FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_optional(p)
+                .await?
+        }))
     }
 }

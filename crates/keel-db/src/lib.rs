@@ -15,6 +15,7 @@ mod connect;
 pub mod contacts;
 pub mod contests;
 pub mod crm;
+pub mod dashboard;
 pub mod deals;
 mod error;
 pub mod goal_progress;

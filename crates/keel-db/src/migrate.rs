@@ -61,6 +61,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0008_checkins.sql"),
         postgres: include_str!("../migrations/postgres/0008_checkins.sql"),
     },
+    Embedded {
+        version: 10,
+        description: "monthly_rollups",
+        sqlite: include_str!("../migrations/sqlite/0010_monthly_rollups.sql"),
+        postgres: include_str!("../migrations/postgres/0010_monthly_rollups.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
@@ -76,8 +82,9 @@ pub const SCHEMA_VERSION: i64 = {
     v
 };
 
-/// The first version with rollups: upgrading past it fills them from the existing rows.
-const ROLLUPS: i64 = 4;
+/// The first version with monthly rollups (daily ones came at 4): upgrading past it fills
+/// both from the existing rows.
+const MONTHLY: i64 = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MigrationReport {
@@ -109,7 +116,7 @@ impl Db {
             other => DbError::Unsupported(other.to_string()),
         })?;
         let to = self.schema_version().await?;
-        if from > 0 && from < ROLLUPS && to >= ROLLUPS {
+        if from > 0 && from < MONTHLY && to >= MONTHLY {
             self.rebuild_rollups().await?;
         }
         Ok(MigrationReport { from, to })

@@ -9,7 +9,7 @@
 //! disagreement between the two.
 
 use crate::{Backend, Db, Result, Tx, with_pool, with_tx};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use keel_domain::metrics::{self as m, Contribution, Fact, Totals};
 use keel_domain::pipeline::Category;
 use std::collections::BTreeMap;
@@ -170,10 +170,34 @@ async fn add(
         .bind(fact.key())
         .bind(currency)
         .bind(value)
-        .execute(c)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query(
+            "INSERT INTO rollups_monthly (person_id, month, fact, currency, value) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (person_id, fact, month, currency) DO UPDATE SET value = rollups_monthly.value + excluded.value",
+        )
+        .bind(person)
+        .bind(month_of(day))
+        .bind(fact.key())
+        .bind(currency)
+        .bind(value)
+        .execute(&mut *c)
         .await?;
     });
     Ok(())
+}
+
+/// The first day of `day`'s month.
+pub fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).expect("every month has a first day")
+}
+
+/// SQL for the first day of the month of the date column `col`.
+fn month_sql(backend: Backend, col: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("(substr({col}, 1, 7) || '-01')"),
+        Backend::Postgres => format!("CAST(date_trunc('month', {col}) AS date)"),
+    }
 }
 
 /// Every fact recomputed from the raw rows, as `(person_id, day, fact, currency, value)` rows
@@ -248,9 +272,18 @@ pub(crate) async fn rebuild_in(tx: &mut Tx, backend: Backend) -> Result<u64> {
         "INSERT INTO rollups (person_id, day, fact, currency, value) {}",
         expected_sql(backend)
     );
+    let monthly = format!(
+        "INSERT INTO rollups_monthly (person_id, month, fact, currency, value) \
+         SELECT person_id, {m}, fact, currency, CAST(SUM(value) AS BIGINT) FROM rollups \
+         GROUP BY person_id, {m}, fact, currency",
+        m = month_sql(backend, "day")
+    );
     Ok(with_tx!(tx, c => {
         sqlx::query("DELETE FROM rollups").execute(&mut *c).await?;
-        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *c).await?.rows_affected()
+        sqlx::query("DELETE FROM rollups_monthly").execute(&mut *c).await?;
+        let n = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *c).await?.rows_affected();
+        sqlx::query(sqlx::AssertSqlSafe(monthly)).execute(&mut *c).await?;
+        n
     }))
 }
 
@@ -263,6 +296,46 @@ pub struct Difference {
     pub currency: String,
     pub stored: i64,
     pub expected: i64,
+}
+
+/// The bucket a rollup is kept by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grain {
+    Day,
+    Month,
+}
+
+/// Summed facts: per person when asked, per day or month (`at`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactRow {
+    pub person: Option<Uuid>,
+    pub at: NaiveDate,
+    pub fact: Fact,
+    pub currency: String,
+    pub value: i64,
+}
+
+/// The first day of the month after `month`.
+pub fn next_month(month: NaiveDate) -> NaiveDate {
+    month_of(month)
+        .checked_add_months(chrono::Months::new(1))
+        .expect("dates far from the end of time")
+}
+
+/// The months wholly inside `from..=to`, as (first month's start, last month's start).
+pub fn whole_months(from: NaiveDate, to: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let first = if from.day() == 1 {
+        from
+    } else {
+        next_month(from)
+    };
+    let after_last = if next_month(to).pred_opt()? == to {
+        next_month(to)
+    } else {
+        month_of(to)
+    };
+    let last = after_last.checked_sub_months(chrono::Months::new(1))?;
+    (first <= last).then_some((first, last))
 }
 
 /// Who a metric is measured for.
@@ -288,22 +361,45 @@ impl Db {
     /// At most `limit` differences are returned.
     pub async fn check_rollups(&self, limit: u32) -> Result<Vec<Difference>> {
         type Row = (Uuid, NaiveDate, String, String, i64);
-        let expected = expected_sql(self.backend());
-        let stored = "SELECT person_id, day, fact, currency, value FROM rollups WHERE value <> 0";
-        let missing = format!("{expected} EXCEPT {stored}");
-        let extra = format!("{stored} EXCEPT {expected}");
-        let (missing, extra): (Vec<Row>, Vec<Row>) = with_pool!(self, p => {
-            (
-                sqlx::query_as(sqlx::AssertSqlSafe(missing)).fetch_all(p).await?,
-                sqlx::query_as(sqlx::AssertSqlSafe(extra)).fetch_all(p).await?,
-            )
-        });
+        let backend = self.backend();
+        let expected = expected_sql(backend);
+        let daily = (
+            expected.clone(),
+            "SELECT person_id, day, fact, currency, value FROM rollups WHERE value <> 0".to_owned(),
+            "",
+        );
+        let monthly = (
+            format!(
+                "SELECT e.person_id, {m}, e.fact, e.currency, CAST(SUM(e.value) AS BIGINT) FROM ({expected}) AS e \
+                 GROUP BY e.person_id, {m}, e.fact, e.currency HAVING SUM(e.value) <> 0",
+                m = month_sql(backend, "e.day")
+            ),
+            "SELECT person_id, month, fact, currency, value FROM rollups_monthly WHERE value <> 0"
+                .to_owned(),
+            " (month)",
+        );
         let mut cells: BTreeMap<(Uuid, NaiveDate, String, String), (i64, i64)> = BTreeMap::new();
-        for (person, day, fact, currency, value) in missing {
-            cells.entry((person, day, fact, currency)).or_default().1 = value;
-        }
-        for (person, day, fact, currency, value) in extra {
-            cells.entry((person, day, fact, currency)).or_default().0 = value;
+        for (expected, stored, label) in [daily, monthly] {
+            let missing = format!("{expected} EXCEPT {stored}");
+            let extra = format!("{stored} EXCEPT {expected}");
+            let (missing, extra): (Vec<Row>, Vec<Row>) = with_pool!(self, p => {
+                (
+                    sqlx::query_as(sqlx::AssertSqlSafe(missing)).fetch_all(p).await?,
+                    sqlx::query_as(sqlx::AssertSqlSafe(extra)).fetch_all(p).await?,
+                )
+            });
+            for (person, day, fact, currency, value) in missing {
+                cells
+                    .entry((person, day, format!("{fact}{label}"), currency))
+                    .or_default()
+                    .1 = value;
+            }
+            for (person, day, fact, currency, value) in extra {
+                cells
+                    .entry((person, day, format!("{fact}{label}"), currency))
+                    .or_default()
+                    .0 = value;
+            }
         }
         Ok(cells
             .into_iter()
@@ -353,15 +449,25 @@ impl Db {
         })
     }
 
-    /// Facts summed per day over `people` (everyone when `None`) from `from` to `to` inclusive.
-    pub async fn fact_days(
+    /// Facts summed per bucket (day or month) over `people` (everyone when `None`) from `from`
+    /// to `to` inclusive, and per person when `by_person`. Month buckets are named by their
+    /// first day; pass month starts for `from` and `to` to get whole months.
+    pub async fn fact_rows(
         &self,
+        grain: Grain,
         people: Option<&[Uuid]>,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<(NaiveDate, Fact, String, i64)>> {
-        let mut sql = String::from(
-            "SELECT day, fact, currency, CAST(SUM(value) AS BIGINT) FROM rollups WHERE day >= $1 AND day <= $2",
+        by_person: bool,
+    ) -> Result<Vec<FactRow>> {
+        let (table, col) = match grain {
+            Grain::Day => ("rollups", "day"),
+            Grain::Month => ("rollups_monthly", "month"),
+        };
+        let who = if by_person { "person_id" } else { "NULL" };
+        let mut sql = format!(
+            "SELECT {who} AS person_id, {col} AS at, fact, currency, CAST(SUM(value) AS BIGINT) AS value \
+             FROM {table} WHERE {col} >= $1 AND {col} <= $2"
         );
         if let Some(people) = people {
             if people.is_empty() {
@@ -370,8 +476,14 @@ impl Db {
             let list: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 3)).collect();
             sql.push_str(&format!(" AND person_id IN ({})", list.join(", ")));
         }
-        sql.push_str(" GROUP BY day, fact, currency ORDER BY day");
-        let rows: Vec<(NaiveDate, String, String, i64)> = with_pool!(self, p => {
+        if by_person {
+            sql.push_str(&format!(
+                " GROUP BY person_id, {col}, fact, currency ORDER BY {col}"
+            ));
+        } else {
+            sql.push_str(&format!(" GROUP BY {col}, fact, currency ORDER BY {col}"));
+        }
+        let rows: Vec<(Option<Uuid>, NaiveDate, String, String, i64)> = with_pool!(self, p => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(from).bind(to);
             for id in people.unwrap_or_default() {
                 q = q.bind(*id);
@@ -380,11 +492,34 @@ impl Db {
         });
         Ok(rows
             .into_iter()
-            .filter_map(|(day, fact, currency, v)| Some((day, Fact::parse(&fact)?, currency, v)))
+            .filter_map(|(person, at, fact, currency, value)| {
+                Some(FactRow {
+                    person,
+                    at,
+                    fact: Fact::parse(&fact)?,
+                    currency,
+                    value,
+                })
+            })
             .collect())
     }
 
-    /// Facts summed over `people` and the whole period.
+    /// Facts summed per day over `people` (everyone when `None`) from `from` to `to` inclusive.
+    pub async fn fact_days(
+        &self,
+        people: Option<&[Uuid]>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, Fact, String, i64)>> {
+        let rows = self.fact_rows(Grain::Day, people, from, to, false).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.at, r.fact, r.currency, r.value))
+            .collect())
+    }
+
+    /// Facts summed over `people` and the whole period: whole months from the monthly
+    /// rollups, the days before and after them from the daily ones.
     pub async fn fact_totals(
         &self,
         people: Option<&[Uuid]>,
@@ -392,9 +527,57 @@ impl Db {
         to: NaiveDate,
     ) -> Result<Totals> {
         let mut totals = Totals::default();
-        for (_, fact, currency, value) in self.fact_days(people, from, to).await? {
-            totals.add(fact, &currency, value);
+        let mut add = |rows: Vec<FactRow>| {
+            for r in rows {
+                totals.add(r.fact, &r.currency, r.value);
+            }
+        };
+        match whole_months(from, to) {
+            None => add(self.fact_rows(Grain::Day, people, from, to, false).await?),
+            Some((first, last)) => {
+                if from < first {
+                    let before = first.pred_opt().expect("a day before");
+                    add(self
+                        .fact_rows(Grain::Day, people, from, before, false)
+                        .await?);
+                }
+                add(self
+                    .fact_rows(Grain::Month, people, first, last, false)
+                    .await?);
+                let after = next_month(last);
+                if after <= to {
+                    add(self.fact_rows(Grain::Day, people, after, to, false).await?);
+                }
+            }
         }
         Ok(totals)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_months;
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn whole_months_are_the_ones_fully_inside_the_range() {
+        assert_eq!(
+            whole_months(d(2026, 10, 1), d(2026, 12, 31)),
+            Some((d(2026, 10, 1), d(2026, 12, 1)))
+        );
+        assert_eq!(
+            whole_months(d(2026, 10, 2), d(2026, 12, 30)),
+            Some((d(2026, 11, 1), d(2026, 11, 1)))
+        );
+        assert_eq!(whole_months(d(2026, 10, 2), d(2026, 11, 29)), None);
+        assert_eq!(
+            whole_months(d(2026, 2, 1), d(2026, 2, 28)),
+            Some((d(2026, 2, 1), d(2026, 2, 1)))
+        );
+        assert_eq!(whole_months(d(2026, 2, 1), d(2026, 2, 27)), None);
     }
 }

@@ -175,6 +175,152 @@ pub fn line(title: &str, points: &[Point], y_max: i64) -> String {
     svg
 }
 
+/// Two series side by side per label (this year and last): `a` solid, `b` pale.
+pub fn paired_bars(
+    title: &str,
+    labels: &[String],
+    a: &[i64],
+    b: &[i64],
+    names: [&str; 2],
+) -> String {
+    let max = a.iter().chain(b).map(|v| v.abs()).max().unwrap_or(0).max(1);
+    let plot = HEIGHT - TOP - BOTTOM;
+    let base = TOP + plot;
+    let n = labels.len().max(1) as i64;
+    let slot = (WIDTH - 2 * LEFT) / n;
+    let w = (slot * 4 / 10).max(2);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = esc(title)
+    );
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="{LEFT}" y1="{base}" x2="{}" y2="{base}"/>"#,
+        WIDTH - LEFT
+    );
+    for (i, label) in labels.iter().enumerate() {
+        let x = LEFT + i as i64 * slot + (slot - 2 * w) / 2;
+        for (k, (v, class)) in [(a.get(i), "bar"), (b.get(i), "bar pale")]
+            .into_iter()
+            .enumerate()
+        {
+            let v = v.copied().unwrap_or(0).max(0);
+            let h = (i128::from(v) * i128::from(plot) / i128::from(max)) as i64;
+            let _ = write!(
+                svg,
+                r#"<rect class="{class}" x="{}" y="{}" width="{w}" height="{h}"><title>{} {}: {v}</title></rect>"#,
+                x + k as i64 * w,
+                base - h,
+                esc(label),
+                esc(names[k])
+            );
+        }
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            x + w,
+            HEIGHT - BOTTOM / 3,
+            esc(label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// One horizontal bar per row (achieved) with a tick where its target lies.
+pub fn target_bars(title: &str, rows: &[(String, i64, Option<i64>, String)]) -> String {
+    let max = rows
+        .iter()
+        .flat_map(|r| [r.1, r.2.unwrap_or(0)])
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let row_h = 26;
+    let label_w = 120;
+    let height = TOP + rows.len() as i64 * row_h + 8;
+    let plot = WIDTH - label_w - 2 * LEFT;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = esc(title)
+    );
+    for (i, (label, achieved, target, shown)) in rows.iter().enumerate() {
+        let y = TOP + i as i64 * row_h;
+        let len = (i128::from((*achieved).max(0)) * i128::from(plot) / i128::from(max)) as i64;
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{}" y="{}" text-anchor="end">{}</text><rect class="bar" x="{}" y="{y}" width="{len}" height="{}"><title>{}: {}</title></rect>"#,
+            LEFT + label_w - 6,
+            y + 15,
+            esc(label),
+            LEFT + label_w,
+            row_h - 8,
+            esc(label),
+            esc(shown)
+        );
+        if let Some(t) = target {
+            let x = LEFT
+                + label_w
+                + (i128::from((*t).max(0)) * i128::from(plot) / i128::from(max)) as i64;
+            let _ = write!(
+                svg,
+                r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}"/>"#,
+                y - 2,
+                y + row_h - 6
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A grid of cells shaded by value (people × weeks); darker is more.
+pub fn heat(title: &str, rows: &[String], cols: &[String], values: &[Vec<i64>]) -> String {
+    let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
+    let cell_w = ((WIDTH - 2 * LEFT - 120) / cols.len().max(1) as i64).clamp(8, 60);
+    let cell_h = 18;
+    let height = TOP + rows.len() as i64 * cell_h + 24;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart heat" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = esc(title)
+    );
+    for (r, name) in rows.iter().enumerate() {
+        let y = TOP + r as i64 * cell_h;
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
+            LEFT + 114,
+            y + 13,
+            esc(name)
+        );
+        for (c, col) in cols.iter().enumerate() {
+            let v = values
+                .get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .unwrap_or(0);
+            // Five shades, so equal counts always look the same.
+            let shade = if v == 0 { 0 } else { 1 + (v * 4 / max).min(4) };
+            let _ = write!(
+                svg,
+                r#"<rect class="cell s{shade}" x="{}" y="{y}" width="{}" height="{}"><title>{} {}: {v}</title></rect>"#,
+                LEFT + 120 + c as i64 * cell_w,
+                cell_w - 2,
+                cell_h - 2,
+                esc(name),
+                esc(col)
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +366,32 @@ mod tests {
         assert!(svg.contains(&format!(r#"cy="{TOP}""#)), "{svg}");
         assert!(svg.contains(&format!(r#"cy="{base}""#)), "{svg}");
         assert!(svg.contains("<polyline"));
+    }
+
+    #[test]
+    fn targets_heat_and_pairs_draw_one_mark_per_number() {
+        let rows = vec![
+            ("李强".to_owned(), 50, Some(100), "50".to_owned()),
+            ("刘洋".to_owned(), 120, None, "120".to_owned()),
+        ];
+        let svg = target_bars("达成", &rows);
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert_eq!(svg.matches("class=\"target\"").count(), 1);
+        let svg = heat(
+            "热力",
+            &["a".into()],
+            &["W1".into(), "W2".into()],
+            &[vec![0, 9]],
+        );
+        assert!(svg.contains("cell s0") && svg.contains("cell s5"));
+        let svg = paired_bars(
+            "年",
+            &["1".into(), "2".into()],
+            &[3, 4],
+            &[1, 2],
+            ["今年", "去年"],
+        );
+        assert_eq!(svg.matches("<rect").count(), 4);
     }
 
     #[test]

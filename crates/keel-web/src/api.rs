@@ -93,6 +93,7 @@ pub fn routes() -> (Router<AppState>, OpenApi) {
         .merge(crate::audit::api_routes())
         .merge(crate::account::api_routes())
         .merge(crate::kpis::api_routes())
+        .merge(crate::dashboard::api_routes())
         .merge(crate::contests::api_routes())
         .merge(crate::targets::api_routes())
         .merge(crate::goals::api_routes())

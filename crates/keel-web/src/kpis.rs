@@ -84,7 +84,7 @@ pub fn scope_text(scope: Scope) -> String {
 }
 
 /// The default scope: the organisation for those who see it, else oneself.
-fn default_scope(me: &Me) -> Scope {
+pub(crate) fn default_scope(me: &Me) -> Scope {
     let a = me.actor();
     if a.sees_everything() || a.is_hr {
         Scope::Org
@@ -131,7 +131,11 @@ fn now() -> Now {
 }
 
 /// The scopes this person may pick: the organisation, teams and people they may measure.
-async fn scope_choices(state: &AppState, me: &Me, current: Scope) -> Result<Vec<Choice>, AppError> {
+pub(crate) async fn scope_choices(
+    state: &AppState,
+    me: &Me,
+    current: Scope,
+) -> Result<Vec<Choice>, AppError> {
     let l = me.l();
     let actor = me.actor();
     let all = actor.sees_everything() || actor.is_hr;

@@ -14,6 +14,7 @@ mod contests;
 mod context;
 mod crm;
 mod csrf;
+mod dashboard;
 mod error;
 mod forms;
 mod goals;
@@ -132,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(account::routes())
         .merge(kpis::routes())
+        .merge(dashboard::routes())
         .merge(contests::routes())
         .merge(targets::routes())
         .merge(goals::routes())

@@ -5,6 +5,7 @@ mod account;
 mod checkins;
 mod contests;
 mod crm;
+mod dashboard;
 mod goals;
 mod kpis;
 mod people;
@@ -14,6 +15,7 @@ pub use account::*;
 pub use checkins::*;
 pub use contests::*;
 pub use crm::*;
+pub use dashboard::*;
 pub use goals::*;
 pub use kpis::*;
 pub use people::*;
@@ -51,6 +53,7 @@ impl Chrome {
         };
         let mut items = vec![
             ("/", "nav-home"),
+            ("/dashboard", "nav-dashboard"),
             ("/today", "nav-today"),
             ("/activities", "nav-activities"),
             ("/accounts", "nav-accounts"),

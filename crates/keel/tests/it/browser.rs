@@ -517,3 +517,113 @@ async fn a_rep_checks_in_and_the_manager_comments_and_flags_it() {
     wait_for_text(&b, "#team-flags", "跟进报价审批").await;
     b.close().await.unwrap();
 }
+
+/// The demo director opens the dashboard, drills from the organisation to a team to a person,
+/// changes the period, downloads a panel's CSV and reads it, then sees the same in English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn director_drills_through_the_dashboard_in_both_languages() {
+    let Some(b) = browser().await else { return };
+    let t = TestDb::sqlite().await;
+    keel::demo::load(&t.db).await.unwrap();
+    let s = TestServer::start(&t).await;
+    sign_in(&b, &s, "chen.jing@yunfan.example", "欢迎，陈静").await;
+    click(&b, Locator::LinkText("仪表盘")).await;
+    wait_for_heading(&b, "仪表盘").await;
+    for panel in [
+        "attainment",
+        "pipeline",
+        "won_by_month",
+        "activity",
+        "coverage",
+        "goals",
+    ] {
+        b.find(Locator::Css(&format!("#panel-{panel} svg")))
+            .await
+            .unwrap_or_else(|_| panic!("panel {panel} has its chart"));
+    }
+    // Organisation → the East team (its manager's row) → one of its reps.
+    click(&b, Locator::Css("#panel-attainment summary")).await;
+    click(&b, Locator::Css("#panel-attainment td a")).await;
+    wait_for_text(&b, ".crumbs", "大区").await;
+    assert!(
+        b.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap()
+            .contains("scope=team:")
+    );
+    click(&b, Locator::Css("#panel-attainment summary")).await;
+    let rep = b
+        .find(Locator::Css("#panel-attainment td a"))
+        .await
+        .unwrap();
+    let name = rep.text().await.unwrap();
+    rep.click().await.unwrap();
+    wait_for_text(&b, ".crumbs", &name).await;
+    assert!(
+        b.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap()
+            .contains("scope=person:")
+    );
+    // Last quarter instead of this one.
+    b.find(Locator::Css("select[name='period']"))
+        .await
+        .unwrap()
+        .select_by_value("last_quarter")
+        .await
+        .unwrap();
+    click(&b, Locator::Css("form.filters button[type='submit']")).await;
+    for _ in 0..50 {
+        if b.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap_or("")
+            .contains("period=last_quarter")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        b.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap()
+            .contains("period=last_quarter")
+    );
+    // A panel's CSV, fetched by the page's own link, parses with a header and rows.
+    let href = b
+        .find(Locator::Css("#panel-won_by_month a.csv"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let text = b
+        .execute(
+            "return fetch(arguments[0]).then(r => r.text())",
+            vec![json!(href)],
+        )
+        .await
+        .unwrap();
+    let text = text
+        .as_str()
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .to_owned();
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(rd.headers().unwrap().len(), 3);
+    assert_eq!(rd.records().count(), 12, "twelve months");
+    // The same screen in English.
+    click(&b, Locator::Css("form.lang button[value='en']")).await;
+    wait_for_heading(&b, "Dashboard").await;
+    wait_for_text(&b, "#panel-attainment h2", "Target attainment").await;
+    b.close().await.unwrap();
+}

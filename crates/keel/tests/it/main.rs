@@ -14,6 +14,7 @@ mod cli;
 mod contests;
 mod crm;
 mod crm_lists;
+mod dashboard;
 mod goals;
 mod import;
 mod migrations;

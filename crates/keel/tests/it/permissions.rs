@@ -179,6 +179,47 @@ db_test!(
                 [Login, Hidden, Hidden, Hidden, Hidden],
             ),
             case(Method::GET, "/api/v1/metrics", Body::None, all),
+            // The dashboard: one's own line; the organisation for directors and admins.
+            case(Method::GET, "/dashboard", Body::None, all),
+            case(
+                Method::GET,
+                "/dashboard?scope=org&period=last_quarter&compare=last_year",
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::GET,
+                format!("/dashboard?scope=person:{other}"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::GET,
+                "/dashboard/panels?period=this_month",
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                "/dashboard.csv?panel=pipeline",
+                Body::None,
+                all,
+            ),
+            case(
+                Method::GET,
+                "/dashboard.csv?panel=nothing",
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(Method::GET, "/api/v1/dashboard", Body::None, all),
+            case(
+                Method::GET,
+                format!(
+                    "/api/v1/dashboard?scope=team:{team}&period=custom&from=2026-01-01&to=2025-01-01"
+                ),
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
             // Contests: public boards; managers (own line), directors and admins start them.
             case(Method::GET, "/contests", Body::None, all),
             case(

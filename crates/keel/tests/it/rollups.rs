@@ -156,7 +156,7 @@ async fn import_deals(db: &Db, rows: &[(String, i64, &str, &str)]) {
     assert!(report.committed, "{:#?}", report.problems);
 }
 
-async fn run_sequence(db: &Db, seed: u64, steps: usize) {
+pub(crate) async fn run_sequence(db: &Db, seed: u64, steps: usize) {
     let demo = load_demo(db).await;
     let admin = Actor {
         id: id_of(db, &demo.admin).await,

@@ -1,0 +1,12 @@
+-- The same facts as rollups, summed per person × calendar month, kept in the same write. A
+-- quarter or a year then reads whole months here and only its ragged edges day by day, so
+-- an organisation dashboard over two years reads thousands of rows, not millions.
+CREATE TABLE rollups_monthly (
+    person_id BLOB NOT NULL REFERENCES people(id),
+    month     TEXT NOT NULL,         -- the first day of the month
+    fact      TEXT NOT NULL,
+    currency  TEXT NOT NULL,
+    value     INTEGER NOT NULL,
+    PRIMARY KEY (person_id, fact, month, currency)
+) WITHOUT ROWID;
+CREATE INDEX rollups_monthly_month ON rollups_monthly (month, fact);

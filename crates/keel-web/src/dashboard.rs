@@ -1,0 +1,868 @@
+//! The director's dashboard: `/dashboard` (scope, period, comparison; drill from the
+//! organisation to a team to a person), `/dashboard/panels` (the part that refreshes itself
+//! every 10 s), `/dashboard.csv?panel=` (any panel's numbers) and `/api/v1/dashboard`.
+//!
+//! Refreshing is cheap when nothing changed: every write leaves an audit entry in its own
+//! transaction, so the newest audit id is a version of the data. Responses carry it in an
+//! ETag and a matching `If-None-Match` gets 304 without computing anything.
+
+use crate::auth::me::Me;
+use crate::kpis::{
+    default_scope, format_value, metric_name, parse_scope, scope_choices, scope_text,
+};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use keel_db::dashboard::{Compare, Dashboard};
+use keel_db::rollups::Scope;
+use keel_domain::metrics::{Metric, Unit};
+use keel_domain::periods::{Period, PeriodKind};
+use keel_i18n::Locale;
+use keel_views::charts::{Bar, Point, bars, heat, line, paired_bars, target_bars};
+use keel_views::{Cell, Choice, DashPanels, DashTile, DashboardPage, Panel};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(page))
+        .route("/dashboard/panels", get(panels_fragment))
+        .route("/dashboard.csv", get(csv))
+}
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(api))
+}
+
+#[derive(Deserialize, Default, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct DashParams {
+    /// `org`, `team:<id>` or `person:<id>`; default: the organisation for directors, admins
+    /// and HR, else yourself.
+    scope: Option<String>,
+    /// `this_month`, `last_month`, `this_quarter` (default), `last_quarter`, `this_year`,
+    /// `last_year`, a label such as `2026-Q4`, or `custom` with `from` and `to`.
+    period: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    /// `previous` (default) or `last_year`.
+    compare: Option<String>,
+    /// CSV only: which panel.
+    #[param(ignore)]
+    panel: Option<String>,
+}
+
+const PRESETS: [&str; 6] = [
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "last_quarter",
+    "this_year",
+    "last_year",
+];
+
+fn today() -> NaiveDate {
+    keel_domain::time::now().date_naive()
+}
+
+fn invalid(l: Locale, field: &str, key: &str) -> AppError {
+    AppError::Invalid(vec![(field.into(), l.t(key))])
+}
+
+/// The period asked for and its canonical text for links.
+fn period(l: Locale, p: &DashParams) -> Result<(Period, String), AppError> {
+    let today = today();
+    let within = |kind| Period::containing(kind, today).expect("calendar periods exist");
+    let text = p.period.as_deref().map(str::trim).unwrap_or("");
+    let period = match text {
+        "" | "this_quarter" => within(PeriodKind::Quarter),
+        "this_month" => within(PeriodKind::Month),
+        "last_month" => within(PeriodKind::Month).previous(),
+        "last_quarter" => within(PeriodKind::Quarter).previous(),
+        "this_year" => within(PeriodKind::Year),
+        "last_year" => within(PeriodKind::Year).previous(),
+        "custom" => {
+            let date = |s: &Option<String>| {
+                s.as_deref()
+                    .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+            };
+            let (Some(from), Some(to)) = (date(&p.from), date(&p.to)) else {
+                return Err(invalid(l, "from", "kpi-invalid-range"));
+            };
+            Period::custom(from, to).map_err(|_| invalid(l, "to", "kpi-invalid-range"))?
+        }
+        label => Period::parse(label).map_err(|_| invalid(l, "period", "target-bad-period"))?,
+    };
+    if period.days() > 3660 {
+        return Err(invalid(l, "to", "kpi-invalid-range"));
+    }
+    let text = if text.is_empty() {
+        "this_quarter"
+    } else {
+        text
+    };
+    let text = if text == "custom" {
+        format!("custom&from={}&to={}", period.start, period.end)
+    } else {
+        text.to_owned()
+    };
+    Ok((period, text))
+}
+
+struct Asked {
+    scope: Scope,
+    period: Period,
+    compare: Compare,
+    /// The query string that reproduces this view.
+    query: String,
+}
+
+fn asked(me: &Me, p: &DashParams) -> Result<Asked, AppError> {
+    let l = me.l();
+    let scope = match p.scope.as_deref().map(str::trim) {
+        None | Some("") => default_scope(me),
+        Some(s) => parse_scope(s).ok_or_else(|| invalid(l, "scope", "kpi-unknown-scope"))?,
+    };
+    let (period, period_text) = period(l, p)?;
+    let compare = match p.compare.as_deref() {
+        None | Some("") | Some("previous") => Compare::Previous,
+        Some("last_year") => Compare::LastYear,
+        Some(_) => return Err(invalid(l, "compare", "dash-bad-compare")),
+    };
+    let query = format!(
+        "scope={}&period={period_text}&compare={}",
+        scope_text(scope),
+        compare_text(compare)
+    );
+    Ok(Asked {
+        scope,
+        period,
+        compare,
+        query,
+    })
+}
+
+fn compare_text(c: Compare) -> &'static str {
+    match c {
+        Compare::Previous => "previous",
+        Compare::LastYear => "last_year",
+    }
+}
+
+/// The data version: the newest audit entry (every write makes one, in its transaction).
+async fn version(state: &AppState) -> Result<String, AppError> {
+    Ok(state
+        .db
+        .latest_audit_id()
+        .await?
+        .map(|id| id.simple().to_string())
+        .unwrap_or_default())
+}
+
+/// An ETag for this view of this data version, in this language for this person.
+fn etag(me: &Me, a: &Asked, version: &str, kind: &str) -> String {
+    format!(
+        "\"{kind}-{version}-{}-{}-{}\"",
+        me.user.person_id.simple(),
+        me.l().code(),
+        blake(&a.query)
+    )
+}
+
+/// A short stable digest of the query (FNV-1a; not a security boundary, only a cache key).
+fn blake(s: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+}
+
+fn with_etag(mut res: Response, tag: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(tag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    res
+}
+
+fn money(l: Locale, d: &Dashboard, v: i64) -> String {
+    l.money(v, &d.currency)
+}
+
+fn cell(text: String, raw: impl ToString) -> Cell {
+    Cell {
+        text,
+        raw: raw.to_string(),
+        href: None,
+    }
+}
+
+fn link(text: String, raw: impl ToString, href: String) -> Cell {
+    Cell {
+        text,
+        raw: raw.to_string(),
+        href: Some(href),
+    }
+}
+
+fn opt(v: Option<i64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn tiles(l: Locale, d: &Dashboard, compare: Compare) -> Vec<DashTile> {
+    d.tiles
+        .iter()
+        .filter_map(|t| {
+            let m = Metric::parse(t.metric)?;
+            let (delta, trend) = match (t.value, t.compare) {
+                (Some(v), Some(c)) if c != 0 && m.unit() != Unit::Score => {
+                    let change = keel_domain::metrics::ratio(v - c, c.abs(), 1000).unwrap_or(0);
+                    let good = (change > 0) == m.higher_is_better();
+                    let text = l.t_args(
+                        &format!("dash-delta-{}", compare_text(compare)),
+                        &[(
+                            "change",
+                            &format!(
+                                "{}{}%",
+                                if change > 0 { "+" } else { "" },
+                                l.fixed(change, 1)
+                            ),
+                        )],
+                    );
+                    (
+                        text,
+                        if change == 0 {
+                            ""
+                        } else if good {
+                            "up"
+                        } else {
+                            "down"
+                        },
+                    )
+                }
+                (Some(v), Some(c)) if m.unit() == Unit::Score => {
+                    let text = l.t_args(
+                        &format!("dash-delta-{}", compare_text(compare)),
+                        &[(
+                            "change",
+                            &format!("{}{}", if v > c { "+" } else { "" }, v - c),
+                        )],
+                    );
+                    (
+                        text,
+                        if v == c {
+                            ""
+                        } else if v > c {
+                            "up"
+                        } else {
+                            "down"
+                        },
+                    )
+                }
+                _ => (String::new(), ""),
+            };
+            Some(DashTile {
+                label: metric_name(l, m),
+                value: format_value(l, m.unit(), t.value, &d.currency),
+                delta,
+                trend,
+            })
+        })
+        .collect()
+}
+
+/// Where a row of the attainment panel drills to: the team a manager leads, else the person.
+fn drill(teams: &[keel_db::teams::Team], person: uuid::Uuid) -> String {
+    match teams.iter().find(|t| t.lead_id == Some(person)) {
+        Some(t) => format!("team:{}", t.id),
+        None => format!("person:{person}"),
+    }
+}
+
+/// Every panel: a chart, its numbers as a table, the same numbers for CSV.
+fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -> Vec<Panel> {
+    let q = |scope: String| {
+        let rest = a.query.split_once('&').map(|x| x.1).unwrap_or("");
+        format!("/dashboard?scope={scope}&{rest}")
+    };
+    let mut out = Vec::new();
+
+    // Target attainment by person.
+    let title = l.t("dash-attainment");
+    let rows: Vec<(String, i64, Option<i64>, String)> = d
+        .attainment
+        .iter()
+        .map(|r| {
+            (
+                r.name.clone(),
+                r.achieved,
+                r.target,
+                money(l, d, r.achieved),
+            )
+        })
+        .collect();
+    out.push(Panel {
+        key: "attainment",
+        chart: target_bars(&title, &rows),
+        head: [
+            "dash-person",
+            "forecast-target",
+            "forecast-achieved",
+            "forecast-achieved-pct",
+        ]
+        .map(|k| l.t(k))
+        .to_vec(),
+        rows: d
+            .attainment
+            .iter()
+            .map(|r| {
+                vec![
+                    link(r.name.clone(), &r.name, q(drill(teams, r.person_id))),
+                    cell(
+                        r.target
+                            .map(|t| money(l, d, t))
+                            .unwrap_or_else(|| l.t("target-none")),
+                        opt(r.target),
+                    ),
+                    cell(money(l, d, r.achieved), r.achieved),
+                    cell(
+                        format_value(l, Unit::Permille, r.achieved_permille, ""),
+                        opt(r.achieved_permille),
+                    ),
+                ]
+            })
+            .collect(),
+        empty: d.attainment.is_empty().then(|| l.t("dash-empty")),
+        wide: false,
+        title,
+    });
+
+    // Forecast summary.
+    if let Some(f) = &d.forecast {
+        let title = l.t("dash-forecast");
+        let items = [
+            ("forecast-target", f.target),
+            ("forecast-achieved", Some(f.achieved)),
+            ("forecast-pipeline", Some(f.pipeline)),
+            ("forecast-weighted", Some(f.weighted)),
+        ];
+        let chart: Vec<Bar> = items
+            .iter()
+            .map(|(k, v)| Bar {
+                label: l.t(k),
+                value: *v,
+                shown: v.map(|v| money(l, d, v)).unwrap_or_default(),
+            })
+            .collect();
+        let mut rows: Vec<Vec<Cell>> = items
+            .iter()
+            .map(|(k, v)| {
+                vec![
+                    cell(l.t(k), k),
+                    cell(
+                        v.map(|v| money(l, d, v))
+                            .unwrap_or_else(|| l.t("target-none")),
+                        opt(*v),
+                    ),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            cell(l.t("forecast-achieved-pct"), "achieved_permille"),
+            cell(
+                format_value(l, Unit::Permille, f.achieved_permille, ""),
+                opt(f.achieved_permille),
+            ),
+        ]);
+        out.push(Panel {
+            key: "forecast",
+            chart: bars(&title, &chart),
+            head: vec![l.t("kpi-metric"), l.t("kpi-value")],
+            rows,
+            empty: None,
+            wide: false,
+            title,
+        });
+    }
+
+    // Pipeline by stage.
+    let title = l.t("dash-pipeline");
+    let stage = |s: &keel_db::dashboard::StageRow| {
+        if l == Locale::En {
+            s.name_en.clone()
+        } else {
+            s.name.clone()
+        }
+    };
+    out.push(Panel {
+        key: "pipeline",
+        chart: bars(
+            &title,
+            &d.pipeline
+                .iter()
+                .map(|s| Bar {
+                    label: stage(s),
+                    value: Some(s.amount),
+                    shown: money(l, d, s.amount),
+                })
+                .collect::<Vec<_>>(),
+        ),
+        head: [
+            "dash-stage",
+            "dash-deals",
+            "dash-amount",
+            "forecast-weighted",
+        ]
+        .map(|k| l.t(k))
+        .to_vec(),
+        rows: d
+            .pipeline
+            .iter()
+            .map(|s| {
+                vec![
+                    cell(stage(s), stage(s)),
+                    cell(l.number(s.count), s.count),
+                    cell(money(l, d, s.amount), s.amount),
+                    cell(money(l, d, s.weighted), s.weighted),
+                ]
+            })
+            .collect(),
+        empty: d.pipeline.is_empty().then(|| l.t("dash-empty")),
+        wide: false,
+        title,
+    });
+
+    // Won revenue by month, this year against last.
+    let title = l.t("dash-won-by-month");
+    let labels: Vec<String> = d.won_by_month.iter().map(|m| m.month.to_string()).collect();
+    let this: Vec<i64> = d.won_by_month.iter().map(|m| m.this_year).collect();
+    let last: Vec<i64> = d.won_by_month.iter().map(|m| m.last_year).collect();
+    let year = d.to.format("%Y").to_string();
+    let prev = (d.to.format("%Y").to_string().parse::<i32>().unwrap_or(0) - 1).to_string();
+    out.push(Panel {
+        key: "won_by_month",
+        chart: paired_bars(&title, &labels, &this, &last, [&year, &prev]),
+        head: vec![l.t("dash-month"), year.clone(), prev.clone()],
+        rows: d
+            .won_by_month
+            .iter()
+            .map(|m| {
+                vec![
+                    cell(m.month.to_string(), m.month),
+                    cell(money(l, d, m.this_year), m.this_year),
+                    cell(money(l, d, m.last_year), m.last_year),
+                ]
+            })
+            .collect(),
+        empty: None,
+        wide: false,
+        title,
+    });
+
+    // Trends over twelve months.
+    let trend = |key: &'static str,
+                 metric: Metric,
+                 points: &[keel_db::dashboard::TrendPoint],
+                 y_max: i64| {
+        let title = l.t(&format!("dash-{}", key.replace('_', "-")));
+        let chart: Vec<Point> = points
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                Some(Point {
+                    x: i as i64,
+                    label: p.label.clone(),
+                    value: p.value?,
+                    shown: format_value(l, metric.unit(), p.value, &d.currency),
+                })
+            })
+            .collect();
+        Panel {
+            key,
+            chart: line(&title, &chart, y_max),
+            head: vec![l.t("dash-month"), metric_name(l, metric)],
+            rows: points
+                .iter()
+                .map(|p| {
+                    vec![
+                        cell(p.label.clone(), &p.label),
+                        cell(
+                            format_value(l, metric.unit(), p.value, &d.currency),
+                            opt(p.value),
+                        ),
+                    ]
+                })
+                .collect(),
+            empty: chart.is_empty().then(|| l.t("dash-empty")),
+            wide: false,
+            title,
+        }
+    };
+    out.push(trend("win_rate", Metric::WinRate, &d.win_rate, 1000));
+    out.push(trend("cycle", Metric::AvgCycleDays, &d.cycle, 0));
+
+    // Activity heatmap.
+    let title = l.t("dash-activity");
+    let weeks: Vec<String> = d
+        .weeks
+        .iter()
+        .map(|w| keel_domain::periods::Bucket::Week.label(*w))
+        .collect();
+    let names: Vec<String> = d.heatmap.iter().map(|r| r.name.clone()).collect();
+    let values: Vec<Vec<i64>> = d
+        .heatmap
+        .iter()
+        .map(|r| r.weeks.iter().map(|c| c.iter().sum()).collect())
+        .collect();
+    let mut head = vec![l.t("dash-person"), l.t("dash-week")];
+    head.extend(
+        [
+            "metric-calls",
+            "metric-meetings",
+            "metric-visits",
+            "metric-emails",
+        ]
+        .map(|k| l.t(k)),
+    );
+    let mut rows = Vec::new();
+    for r in &d.heatmap {
+        for (w, c) in weeks.iter().zip(&r.weeks) {
+            let mut row = vec![
+                link(
+                    r.name.clone(),
+                    &r.name,
+                    q(format!("person:{}", r.person_id)),
+                ),
+                cell(w.clone(), w),
+            ];
+            row.extend(c.iter().map(|v| cell(l.number(*v), v)));
+            rows.push(row);
+        }
+    }
+    out.push(Panel {
+        key: "activity",
+        chart: heat(&title, &names, &weeks, &values),
+        head,
+        rows,
+        empty: d.heatmap.is_empty().then(|| l.t("dash-empty")),
+        wide: true,
+        title,
+    });
+
+    // Key-account visit coverage.
+    let title = l.t("dash-coverage");
+    let c = &d.coverage;
+    let pct = keel_domain::metrics::ratio(c.visited, c.key_accounts, 1000);
+    let mut rows = vec![
+        vec![
+            cell(l.t("dash-key-accounts"), "key_accounts"),
+            cell(l.number(c.key_accounts), c.key_accounts),
+        ],
+        vec![
+            cell(l.t("dash-visited"), "visited"),
+            cell(
+                format!(
+                    "{} ({})",
+                    l.number(c.visited),
+                    format_value(l, Unit::Permille, pct, "")
+                ),
+                c.visited,
+            ),
+        ],
+    ];
+    rows.extend(c.unvisited.iter().map(|(id, name)| {
+        vec![
+            cell(l.t("dash-not-visited"), "not_visited"),
+            link(name.clone(), name, format!("/accounts/{id}")),
+        ]
+    }));
+    out.push(Panel {
+        key: "coverage",
+        chart: bars(
+            &title,
+            &[
+                Bar {
+                    label: l.t("dash-key-accounts"),
+                    value: Some(c.key_accounts),
+                    shown: l.number(c.key_accounts),
+                },
+                Bar {
+                    label: l.t("dash-visited"),
+                    value: Some(c.visited),
+                    shown: l.number(c.visited),
+                },
+            ],
+        ),
+        head: vec![l.t("kpi-metric"), l.t("kpi-value")],
+        rows,
+        empty: (c.key_accounts == 0).then(|| l.t("dash-no-key-accounts")),
+        wide: false,
+        title,
+    });
+
+    // Satisfaction: CSAT trend, NPS beside it, and the lowest accounts.
+    let mut p = trend("csat", Metric::CsatAverage, &d.csat, 500);
+    p.head.push(metric_name(l, Metric::Nps));
+    for (row, nps) in p.rows.iter_mut().zip(&d.nps) {
+        row.push(cell(
+            format_value(l, Unit::Score, nps.value, ""),
+            opt(nps.value),
+        ));
+    }
+    for low in &d.lowest_csat {
+        p.rows.push(vec![
+            link(
+                low.name.clone(),
+                &low.name,
+                format!("/accounts/{}", low.account_id),
+            ),
+            cell(
+                l.t_args(
+                    "dash-lowest",
+                    &[
+                        ("csat", &l.fixed(low.csat, 2)),
+                        ("count", &low.answers.to_string()),
+                    ],
+                ),
+                low.csat,
+            ),
+            cell(String::new(), ""),
+        ]);
+    }
+    out.push(p);
+
+    // Goals by status.
+    let title = l.t("dash-goals");
+    let statuses = ["on_track", "at_risk", "off_track", "done", "none"];
+    let counts: Vec<Bar> = statuses
+        .iter()
+        .map(|s| {
+            let n = d.goals.iter().filter(|g| g.status == *s).count() as i64;
+            Bar {
+                label: l.t(&format!("dash-goal-{s}")),
+                value: Some(n),
+                shown: n.to_string(),
+            }
+        })
+        .collect();
+    out.push(Panel {
+        key: "goals",
+        chart: bars(&title, &counts),
+        head: vec![l.t("dash-goal"), l.t("dash-status")],
+        rows: d
+            .goals
+            .iter()
+            .map(|g| {
+                vec![
+                    link(g.title.clone(), &g.title, format!("/goals/{}", g.goal_id)),
+                    cell(l.t(&format!("dash-goal-{}", g.status)), g.status),
+                ]
+            })
+            .collect(),
+        empty: d.goals.is_empty().then(|| l.t("dash-no-goals")),
+        wide: false,
+        title,
+    });
+    out
+}
+
+async fn compute(
+    state: &AppState,
+    me: &Me,
+    a: &Asked,
+) -> Result<(Dashboard, Vec<Panel>), AppError> {
+    let d = state
+        .db
+        .dashboard(&me.actor(), a.scope, &a.period, a.compare, today())
+        .await?;
+    let teams = state.db.teams().await?;
+    let panels = panels(me.l(), &d, a, &teams);
+    Ok((d, panels))
+}
+
+async fn render_panels(state: &AppState, me: &Me, a: &Asked) -> Result<String, AppError> {
+    let l = me.l();
+    let (d, panels) = compute(state, me, a).await?;
+    Ok(DashPanels {
+        chrome: me.ctx.chrome(),
+        query: a.query.clone(),
+        tiles: tiles(l, &d, a.compare),
+        panels,
+        updated: l.t_args(
+            "dash-updated",
+            &[("time", &l.datetime(keel_domain::time::now()))],
+        ),
+    }
+    .render()?)
+}
+
+async fn page(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<DashParams>,
+) -> Result<Response, AppError> {
+    let l = me.l();
+    let a = asked(&me, &p)?;
+    if !state.db.may_measure(&me.actor(), a.scope).await? {
+        return Err(AppError::NotFound);
+    }
+    let panels = render_panels(&state, &me, &a).await?;
+    // Breadcrumbs: the organisation (for those who see it), the team, the person.
+    let rest = a
+        .query
+        .split_once('&')
+        .map(|x| x.1.to_owned())
+        .unwrap_or_default();
+    let mut crumbs = Vec::new();
+    let actor = me.actor();
+    if actor.sees_everything() || actor.is_hr {
+        crumbs.push((l.t("kpi-scope-org"), format!("/dashboard?scope=org&{rest}")));
+    }
+    let teams = state.db.teams().await?;
+    match a.scope {
+        Scope::Team(t) => {
+            if let Some(t) = teams.iter().find(|x| x.id == t) {
+                crumbs.push((
+                    t.name.clone(),
+                    format!("/dashboard?scope=team:{}&{rest}", t.id),
+                ));
+            }
+        }
+        Scope::Person(p) => {
+            let person = state.db.person(&actor, p).await?;
+            if let Some(t) = person
+                .team_id
+                .and_then(|id| teams.iter().find(|x| x.id == id))
+                && state.db.may_measure(&actor, Scope::Team(t.id)).await?
+            {
+                crumbs.push((
+                    t.name.clone(),
+                    format!("/dashboard?scope=team:{}&{rest}", t.id),
+                ));
+            }
+            crumbs.push((person.name, format!("/dashboard?scope=person:{p}&{rest}")));
+        }
+        Scope::Org => {}
+    }
+    let preset = p.period.clone().unwrap_or_else(|| "this_quarter".into());
+    let mut period_options: Vec<(String, String)> = PRESETS
+        .iter()
+        .map(|k| (k.to_string(), l.t(&format!("dash-period-{k}"))))
+        .collect();
+    period_options.push(("custom".into(), l.t("dash-period-custom")));
+    if !PRESETS.contains(&preset.as_str()) && preset != "custom" {
+        period_options.push((preset.clone(), preset.clone()));
+    }
+    let page = DashboardPage {
+        chrome: me.ctx.chrome(),
+        scope: scope_text(a.scope),
+        scope_options: scope_choices(&state, &me, a.scope).await?,
+        period_options: Choice::pick(period_options, &preset),
+        compare_options: Choice::pick(
+            ["previous", "last_year"].map(|c| (c.to_owned(), l.t(&format!("dash-compare-{c}")))),
+            compare_text(a.compare),
+        ),
+        from: a.period.start.to_string(),
+        to: a.period.end.to_string(),
+        crumbs,
+        period_label: format!("{} – {}", l.date(a.period.start), l.date(a.period.end)),
+        panels,
+        query: a.query.clone(),
+    };
+    Ok(axum::response::Html(page.render()?).into_response())
+}
+
+async fn panels_fragment(
+    State(state): State<AppState>,
+    me: Me,
+    headers: HeaderMap,
+    Query(p): Query<DashParams>,
+) -> Result<Response, AppError> {
+    let a = asked(&me, &p)?;
+    let tag = etag(&me, &a, &version(&state).await?, "panels");
+    if not_modified(&headers, &tag) {
+        return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag));
+    }
+    let html = render_panels(&state, &me, &a).await?;
+    Ok(with_etag(axum::response::Html(html).into_response(), &tag))
+}
+
+async fn csv(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<DashParams>,
+) -> Result<Response, AppError> {
+    let l = me.l();
+    let a = asked(&me, &p)?;
+    let key = p.panel.clone().unwrap_or_default();
+    let (_, panels) = compute(&state, &me, &a).await?;
+    let panel = panels
+        .into_iter()
+        .find(|x| x.key == key)
+        .ok_or_else(|| invalid(l, "panel", "dash-bad-panel"))?;
+    let mut w = ::csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let fail = |e: ::csv::Error| AppError::Internal(e.to_string());
+    w.write_record(&panel.head).map_err(fail)?;
+    for row in &panel.rows {
+        w.write_record(row.iter().map(|c| c.raw.as_str()))
+            .map_err(fail)?;
+    }
+    let body = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{key}-{}.csv\"", a.period.label()),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Every dashboard number for a scope and period, with the comparison period's tiles. Sends
+/// an ETag; `If-None-Match` with it answers 304 while nothing has been written since.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "metrics", params(DashParams),
+    responses((status = 200, description = "the dashboard's numbers (money in minor units of `currency`; rates in permille; see /api/v1/metrics for units)"),
+        (status = 304, description = "unchanged since the ETag"), (status = 404, description = "a scope you may not see"),
+        (status = 422, description = "a malformed scope, period or comparison")))]
+async fn api(
+    State(state): State<AppState>,
+    me: Me,
+    headers: HeaderMap,
+    Query(p): Query<DashParams>,
+) -> Result<Response, AppError> {
+    let a = asked(&me, &p)?;
+    let tag = etag(&me, &a, &version(&state).await?, "api");
+    if not_modified(&headers, &tag) {
+        return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag));
+    }
+    let d = state
+        .db
+        .dashboard(&me.actor(), a.scope, &a.period, a.compare, today())
+        .await?;
+    Ok(with_etag(Json(d).into_response(), &tag))
+}
