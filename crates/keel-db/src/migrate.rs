@@ -55,6 +55,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0007_contests.sql"),
         postgres: include_str!("../migrations/postgres/0007_contests.sql"),
     },
+    Embedded {
+        version: 9,
+        description: "insights",
+        sqlite: include_str!("../migrations/sqlite/0009_insights.sql"),
+        postgres: include_str!("../migrations/postgres/0009_insights.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -2,6 +2,7 @@
 
 pub mod goals;
 pub mod ids;
+pub mod insights;
 pub mod metrics;
 pub mod money;
 pub mod people;
