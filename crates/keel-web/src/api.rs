@@ -96,6 +96,7 @@ pub fn routes() -> (Router<AppState>, OpenApi) {
         .merge(crate::contests::api_routes())
         .merge(crate::targets::api_routes())
         .merge(crate::goals::api_routes())
+        .merge(crate::insights::api_routes())
         .split_for_parts();
     let shared = Arc::new(doc.clone());
     let router = router

@@ -18,6 +18,7 @@ mod forms;
 mod goals;
 mod health;
 mod home;
+mod insights;
 mod kpis;
 mod lang;
 mod metrics;
@@ -134,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(contests::routes())
         .merge(targets::routes())
         .merge(goals::routes())
+        .merge(insights::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which

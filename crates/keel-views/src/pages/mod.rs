@@ -5,6 +5,7 @@ mod account;
 mod contests;
 mod crm;
 mod goals;
+mod insights;
 mod kpis;
 mod people;
 mod targets;
@@ -13,6 +14,7 @@ pub use account::*;
 pub use contests::*;
 pub use crm::*;
 pub use goals::*;
+pub use insights::*;
 pub use kpis::*;
 pub use people::*;
 pub use targets::*;
@@ -68,6 +70,7 @@ impl Chrome {
             items.push(("/admin/teams", "nav-teams"));
             items.push(("/admin/audit", "nav-audit"));
             items.push(("/admin/crm", "nav-crm-settings"));
+            items.push(("/admin/insights", "nav-insight-settings"));
         }
         items
             .into_iter()
