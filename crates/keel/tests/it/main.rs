@@ -15,6 +15,7 @@ mod crm;
 mod crm_lists;
 mod goals;
 mod import;
+mod insights;
 mod migrations;
 mod multi_server;
 mod people;
