@@ -63,7 +63,7 @@ async fn closed_per_person(
     Ok(out)
 }
 
-/// 1. Win rate this quarter to date against the two quarters before, per person.
+/// Insight 1: Win rate this quarter to date against the two quarters before, per person.
 pub(super) async fn win_rate_drops(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     let s = &ctx.settings;
     let before_from = ctx.quarter.previous().previous().start;
@@ -115,7 +115,7 @@ pub(super) async fn win_rate_drops(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     Ok(out)
 }
 
-/// 2. Open deals in a stage for more than `stall_multiple` × the stage's median days. The
+/// Insight 2: Open deals in a stage for more than `stall_multiple` × the stage's median days. The
 /// median is over the organisation's open deals in that stage now (days since they entered
 /// it): the present pipeline is the yardstick, available from the first day without history,
 /// and a stage whose deals all wait long is then slow, not stalled.
@@ -190,7 +190,7 @@ pub(super) async fn stalled_deals(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     Ok(found.into_iter().map(|(_, _, i)| i).collect())
 }
 
-/// 3. Goals off track (by pace or set so by hand) with less than `goal_left_pct` of their
+/// Insight 3: Goals off track (by pace or set so by hand) with less than `goal_left_pct` of their
 /// period left. Goals of the scope's people; team goals for that team's scope; the
 /// organisation's for the organisation's.
 pub(super) async fn goals_off_track(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
@@ -283,7 +283,7 @@ async fn answers_since(
         .collect())
 }
 
-/// 4a. Accounts whose CSAT average this quarter to date fell against last quarter.
+/// Insight 4a: Accounts whose CSAT average this quarter to date fell against last quarter.
 pub(super) async fn csat_drops(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     let s = &ctx.settings;
     let accounts = scope_accounts(db, ctx).await?;
@@ -332,7 +332,7 @@ pub(super) async fn csat_drops(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     Ok(out)
 }
 
-/// 4b. Accounts that gave a detractor NPS answer (0–6) in the last `nps_days` days.
+/// Insight 4b: Accounts that gave a detractor NPS answer (0–6) in the last `nps_days` days.
 pub(super) async fn nps_detractors(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     let days = ctx.settings.nps_days;
     let accounts = scope_accounts(db, ctx).await?;
@@ -378,7 +378,7 @@ pub(super) async fn nps_detractors(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     Ok(out)
 }
 
-/// 5. Reps with no activity (call, meeting, e-mail, visit, task) for `inactive_days` full
+/// Insight 5: Reps with no activity (call, meeting, e-mail, visit, task) for `inactive_days` full
 /// working days before today, counted from their last activity, or from joining keel.
 pub(super) async fn inactive_reps(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     let facts = [
@@ -429,7 +429,7 @@ pub(super) async fn inactive_reps(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     Ok(found)
 }
 
-/// 6. Reps and managers without a won-revenue target for the current quarter.
+/// Insight 6: Reps and managers without a won-revenue target for the current quarter.
 pub(super) async fn missing_targets(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     let with: HashSet<Uuid> = db
         .targets(
@@ -460,7 +460,7 @@ pub(super) async fn missing_targets(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> 
         .collect())
 }
 
-/// 7. Weighted open pipeline expected to close this quarter ÷ (target − achieved), over a
+/// Insight 7: Weighted open pipeline expected to close this quarter ÷ (target − achieved), over a
 /// person's whole line (the forecast's numbers), for the scope's root(s) and every manager
 /// in the scope; only where a target is set and not yet met.
 pub(super) async fn low_coverage(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
