@@ -21,6 +21,7 @@ mod error;
 pub mod goal_progress;
 pub mod goals;
 pub mod import;
+pub mod insights;
 pub mod leads;
 pub mod metrics;
 mod migrate;

@@ -62,6 +62,12 @@ const MIGRATIONS: &[Embedded] = &[
         postgres: include_str!("../migrations/postgres/0008_checkins.sql"),
     },
     Embedded {
+        version: 9,
+        description: "insights",
+        sqlite: include_str!("../migrations/sqlite/0009_insights.sql"),
+        postgres: include_str!("../migrations/postgres/0009_insights.sql"),
+    },
+    Embedded {
         version: 10,
         description: "monthly_rollups",
         sqlite: include_str!("../migrations/sqlite/0010_monthly_rollups.sql"),

@@ -3,6 +3,7 @@
 pub mod checkins;
 pub mod goals;
 pub mod ids;
+pub mod insights;
 pub mod metrics;
 pub mod money;
 pub mod people;

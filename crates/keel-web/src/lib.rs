@@ -20,6 +20,7 @@ mod forms;
 mod goals;
 mod health;
 mod home;
+mod insights;
 mod kpis;
 mod lang;
 mod metrics;
@@ -138,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .merge(targets::routes())
         .merge(goals::routes())
         .merge(checkins::routes())
+        .merge(insights::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which

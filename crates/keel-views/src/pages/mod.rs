@@ -7,6 +7,7 @@ mod contests;
 mod crm;
 mod dashboard;
 mod goals;
+mod insights;
 mod kpis;
 mod people;
 mod targets;
@@ -17,6 +18,7 @@ pub use contests::*;
 pub use crm::*;
 pub use dashboard::*;
 pub use goals::*;
+pub use insights::*;
 pub use kpis::*;
 pub use people::*;
 pub use targets::*;
@@ -74,6 +76,7 @@ impl Chrome {
             items.push(("/admin/teams", "nav-teams"));
             items.push(("/admin/audit", "nav-audit"));
             items.push(("/admin/crm", "nav-crm-settings"));
+            items.push(("/admin/insights", "nav-insight-settings"));
         }
         items
             .into_iter()

@@ -541,6 +541,25 @@ async fn director_drills_through_the_dashboard_in_both_languages() {
             .await
             .unwrap_or_else(|_| panic!("panel {panel} has its chart"));
     }
+    // The insights feed arrives by itself; an item's evidence opens a real page.
+    wait_for_text(&b, "#insights", "").await;
+    let evidence = b
+        .wait()
+        .for_element(Locator::Css("#insights a.insight-evidence"))
+        .await
+        .expect("the demo has insights with evidence");
+    let href = evidence.attr("href").await.unwrap().unwrap();
+    b.goto(&s.url(&href)).await.unwrap();
+    let h1 = b
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!h1.is_empty() && !h1.contains("出错"), "{href}: {h1}");
+    b.back().await.unwrap();
+    wait_for_heading(&b, "仪表盘").await;
     // Organisation → the East team (its manager's row) → one of its reps.
     click(&b, Locator::Css("#panel-attainment summary")).await;
     click(&b, Locator::Css("#panel-attainment td a")).await;

@@ -17,6 +17,7 @@ mod crm_lists;
 mod dashboard;
 mod goals;
 mod import;
+mod insights;
 mod migrations;
 mod multi_server;
 mod people;

@@ -220,6 +220,62 @@ db_test!(
                 Body::None,
                 [Login, Refused, Refused, Refused, Refused],
             ),
+            // Insights: one's own line; the organisation for directors and admins; thresholds
+            // for admins. Dismissals only hide an item from oneself.
+            case(Method::GET, "/insights", Body::None, all),
+            case(
+                Method::GET,
+                "/insights?scope=org",
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::GET,
+                format!("/insights?scope=person:{other}"),
+                Body::None,
+                [Login, Hidden, Hidden, Allowed, Allowed],
+            ),
+            case(
+                Method::GET,
+                "/insights?scope=galaxy",
+                Body::None,
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(
+                Method::POST,
+                "/insights/dismiss",
+                Body::Form(vec![
+                    ("key", format!("no_target:{other}:2026-Q4")),
+                    ("note", "x".into()),
+                ]),
+                all,
+            ),
+            case(
+                Method::POST,
+                "/insights/dismiss",
+                Body::Form(vec![("key", "bogus".into())]),
+                [Login, Refused, Refused, Refused, Refused],
+            ),
+            case(Method::GET, "/api/v1/insights", Body::None, all),
+            case(
+                Method::GET,
+                format!("/api/v1/insights?scope=team:{team}"),
+                Body::None,
+                [Login, Hidden, Allowed, Allowed, Allowed],
+            ),
+            case(
+                Method::POST,
+                format!("/api/v1/insights/stalled_deal:{other_deal}:2026-11-01/dismiss"),
+                Body::Json(serde_json::json!({"note": "ok"})),
+                all,
+            ),
+            case(Method::GET, "/admin/insights", Body::None, admin_only),
+            case(
+                Method::POST,
+                "/admin/insights",
+                Body::Form(vec![("win_rate_drop_points", "0".into())]),
+                [Login, Denied, Denied, Denied, Refused],
+            ),
             // Contests: public boards; managers (own line), directors and admins start them.
             case(Method::GET, "/contests", Body::None, all),
             case(
@@ -945,6 +1001,8 @@ fn template_of(path: &str) -> String {
                 "{kind}"
             } else if i == 4 && segs[3] == "metrics" {
                 "{metric}"
+            } else if i == 4 && segs[3] == "insights" {
+                "{key}"
             } else {
                 seg
             }
