@@ -8,6 +8,7 @@ mod api;
 mod assets;
 mod audit;
 mod auth;
+mod cache;
 mod config;
 mod contests;
 mod context;

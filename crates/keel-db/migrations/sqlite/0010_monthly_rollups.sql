@@ -10,3 +10,8 @@ CREATE TABLE rollups_monthly (
     PRIMARY KEY (person_id, fact, month, currency)
 ) WITHOUT ROWID;
 CREATE INDEX rollups_monthly_month ON rollups_monthly (month, fact);
+
+-- The forecast and the dashboard read open deals by expected close date and CSAT answers by
+-- date over the whole organisation.
+CREATE INDEX deals_expected_close ON deals (expected_close);
+CREATE INDEX satisfaction_at ON satisfaction (at);
