@@ -210,7 +210,24 @@ impl Db {
         let first = first.min(trend_first);
         let last = NaiveDate::from_ymd_opt(year, 12, 1).expect("a date");
         let monthly = self
-            .fact_rows(Grain::Month, people, first, last, false)
+            .fact_rows_of(
+                Grain::Month,
+                people,
+                first,
+                last,
+                false,
+                &[
+                    Fact::WonAmount,
+                    Fact::DealsWon,
+                    Fact::DealsLost,
+                    Fact::CycleDays,
+                    Fact::CsatSum,
+                    Fact::CsatCount,
+                    Fact::NpsCount,
+                    Fact::NpsPromoters,
+                    Fact::NpsDetractors,
+                ],
+            )
             .await?;
         let by_month = totals_by_month(&monthly);
         let empty = Totals::default();
@@ -334,8 +351,10 @@ impl Db {
         to: NaiveDate,
     ) -> Result<Vec<HeatRow>> {
         let weeks = keel_domain::periods::buckets(from, to, Bucket::Week);
-        let rows = self.fact_rows(Grain::Day, people, from, to, true).await?;
         let kinds = [Fact::Calls, Fact::Meetings, Fact::Visits, Fact::Emails];
+        let rows = self
+            .fact_rows_of(Grain::Day, people, from, to, true, &kinds)
+            .await?;
         let mut cells: HashMap<Uuid, Vec<[i64; 4]>> = HashMap::new();
         for r in rows {
             let (Some(person), Some(k)) = (r.person, kinds.iter().position(|f| *f == r.fact))

@@ -460,6 +460,21 @@ impl Db {
         to: NaiveDate,
         by_person: bool,
     ) -> Result<Vec<FactRow>> {
+        self.fact_rows_of(grain, people, from, to, by_person, &[])
+            .await
+    }
+
+    /// [`Db::fact_rows`] for only the given facts (all when empty): panels that need four
+    /// facts read four facts' rows.
+    pub async fn fact_rows_of(
+        &self,
+        grain: Grain,
+        people: Option<&[Uuid]>,
+        from: NaiveDate,
+        to: NaiveDate,
+        by_person: bool,
+        facts: &[Fact],
+    ) -> Result<Vec<FactRow>> {
         let (table, col) = match grain {
             Grain::Day => ("rollups", "day"),
             Grain::Month => ("rollups_monthly", "month"),
@@ -475,6 +490,11 @@ impl Db {
             }
             let list: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 3)).collect();
             sql.push_str(&format!(" AND person_id IN ({})", list.join(", ")));
+        }
+        if !facts.is_empty() {
+            // Fact keys are fixed identifiers from the catalog, never user input.
+            let keys: Vec<String> = facts.iter().map(|f| format!("'{}'", f.key())).collect();
+            sql.push_str(&format!(" AND fact IN ({})", keys.join(", ")));
         }
         if by_person {
             sql.push_str(&format!(

@@ -18,6 +18,8 @@ pub struct Config {
     pub body_limit: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Rendered dashboards kept in memory, keyed by data version (0: none).
+    pub dashboard_cache: usize,
 }
 
 impl Config {
@@ -31,6 +33,7 @@ impl Config {
             session_absolute: Duration::from_secs(14 * 24 * 3600),
             body_limit: 2 * 1024 * 1024,
             trust_forwarded_for: false,
+            dashboard_cache: 256,
         }
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! Refreshing is cheap when nothing changed: every write leaves an audit entry in its own
 //! transaction, so the newest audit id is a version of the data. Responses carry it in an
-//! ETag and a matching `If-None-Match` gets 304 without computing anything.
+//! ETag and a matching `If-None-Match` gets 304 without computing anything; other requests
+//! for the same view of the same data are served from an in-process cache under that key.
 
 use crate::auth::me::Me;
 use crate::kpis::{
@@ -12,11 +13,11 @@ use crate::kpis::{
 };
 use crate::{AppError, AppState};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use chrono::NaiveDate;
 use keel_db::dashboard::{Compare, Dashboard};
 use keel_db::rollups::Scope;
@@ -716,6 +717,22 @@ async fn render_panels(state: &AppState, me: &Me, a: &Asked) -> Result<String, A
     .render()?)
 }
 
+/// The panels for this view and data version, from the cache when another request has
+/// already rendered them.
+async fn cached_panels(
+    state: &AppState,
+    me: &Me,
+    a: &Asked,
+    tag: &str,
+) -> Result<axum::body::Bytes, AppError> {
+    if let Some(html) = state.dashboards.get(tag) {
+        return Ok(html);
+    }
+    let html = axum::body::Bytes::from(render_panels(state, me, a).await?);
+    state.dashboards.put(tag.to_owned(), html.clone());
+    Ok(html)
+}
+
 async fn page(
     State(state): State<AppState>,
     me: Me,
@@ -726,7 +743,8 @@ async fn page(
     if !state.db.may_measure(&me.actor(), a.scope).await? {
         return Err(AppError::NotFound);
     }
-    let panels = render_panels(&state, &me, &a).await?;
+    let tag = etag(&me, &a, &version(&state).await?, "panels");
+    let panels = String::from_utf8_lossy(&cached_panels(&state, &me, &a, &tag).await?).into_owned();
     // Breadcrumbs: the organisation (for those who see it), the team, the person.
     let rest = a
         .query
@@ -803,8 +821,9 @@ async fn panels_fragment(
     if not_modified(&headers, &tag) {
         return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag));
     }
-    let html = render_panels(&state, &me, &a).await?;
-    Ok(with_etag(axum::response::Html(html).into_response(), &tag))
+    let html = cached_panels(&state, &me, &a, &tag).await?;
+    let res = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    Ok(with_etag(res, &tag))
 }
 
 async fn csv(
@@ -860,9 +879,20 @@ async fn api(
     if not_modified(&headers, &tag) {
         return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag));
     }
-    let d = state
-        .db
-        .dashboard(&me.actor(), a.scope, &a.period, a.compare, today())
-        .await?;
-    Ok(with_etag(Json(d).into_response(), &tag))
+    let body = match state.dashboards.get(&tag) {
+        Some(body) => body,
+        None => {
+            let d = state
+                .db
+                .dashboard(&me.actor(), a.scope, &a.period, a.compare, today())
+                .await?;
+            let body = axum::body::Bytes::from(
+                serde_json::to_vec(&d).map_err(|e| AppError::Internal(e.to_string()))?,
+            );
+            state.dashboards.put(tag.clone(), body.clone());
+            body
+        }
+    };
+    let res = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    Ok(with_etag(res, &tag))
 }

@@ -8,6 +8,7 @@ mod api;
 mod assets;
 mod audit;
 mod auth;
+mod cache;
 mod checkins;
 mod config;
 mod contests;

@@ -10,12 +10,14 @@ pub struct Inner {
     pub db: Db,
     pub config: Config,
     pub metrics: Metrics,
+    pub dashboards: crate::cache::ResponseCache,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> AppState {
         AppState(Arc::new(Inner {
             db,
+            dashboards: crate::cache::ResponseCache::new(config.dashboard_cache),
             config,
             metrics: Metrics::default(),
         }))

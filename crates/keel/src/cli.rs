@@ -86,6 +86,15 @@ pub struct Global {
     /// Largest request body accepted, in KiB. Default: 2048
     #[arg(long, env = "KEEL_BODY_LIMIT_KIB", global = true, value_name = "KIB")]
     pub body_limit_kib: Option<usize>,
+    /// Rendered dashboards kept per server process (0 turns the cache off, e.g. to measure
+    /// the uncached cost). Default: 256
+    #[arg(
+        long,
+        env = "KEEL_DASHBOARD_CACHE",
+        global = true,
+        value_name = "ENTRIES"
+    )]
+    pub dashboard_cache: Option<usize>,
 }
 
 #[derive(Clone, Copy, ValueEnum, serde::Deserialize, PartialEq, Eq, Debug)]

@@ -25,6 +25,7 @@ struct File {
     session_idle_minutes: Option<u64>,
     session_absolute_hours: Option<u64>,
     body_limit_kib: Option<usize>,
+    dashboard_cache: Option<usize>,
 }
 
 pub struct Settings {
@@ -79,6 +80,9 @@ impl Settings {
         }
         if let Some(k) = g.body_limit_kib.or(file.body_limit_kib) {
             web.body_limit = k.max(1) * 1024;
+        }
+        if let Some(n) = g.dashboard_cache.or(file.dashboard_cache) {
+            web.dashboard_cache = n;
         }
         Ok(Settings {
             web,
