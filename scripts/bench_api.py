@@ -55,7 +55,7 @@ class Client:
         after = None
         while True:
             sep = "&" if "?" in path else "?"
-            page = self.call("GET", path + sep + "limit=500" + (f"&after={after}" if after else ""))
+            page = self.call("GET", path + sep + "limit=500" + (f"&after={urllib.parse.quote(after)}" if after else ""))
             yield from page["items"]
             after = page.get("next")
             if not after:
