@@ -9,7 +9,11 @@ CREATE TABLE rollups_monthly (
     value     INTEGER NOT NULL,
     PRIMARY KEY (person_id, fact, month, currency)
 ) WITHOUT ROWID;
-CREATE INDEX rollups_monthly_month ON rollups_monthly (month, fact);
+-- Covering: a period's sums read the index alone, never the table (measured on the 1/20
+-- benchmark: 110 ms to 13 ms for a quarter of daily cells before monthly rollups existed).
+CREATE INDEX rollups_monthly_month ON rollups_monthly (month, fact, currency, value);
+DROP INDEX rollups_day;
+CREATE INDEX rollups_day ON rollups (day, fact, currency, value);
 
 -- The forecast and the dashboard read open deals by expected close date over the whole
 -- organisation (CSAT answers by date are indexed by 0009).
