@@ -13,6 +13,31 @@ use uuid::Uuid;
 /// Open deals count as stalled after this many days in one stage, unless asked otherwise.
 pub const STALLED_DAYS: u32 = 30;
 
+/// Narrows a metric to deals of a product line or pipeline, or to accounts of an industry or
+/// region. Rollups are kept per person only, so a filtered metric is recomputed from the raw
+/// rows with the same definitions (slower, and only for the period asked).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub product_line: Option<String>,
+    pub pipeline: Option<Uuid>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+
+    /// Whether `metric` can be filtered: flow metrics made of deals, activities and CSAT
+    /// answers. Leads and pool claims have no deal or account to filter by; state metrics
+    /// are read live from the rows without one.
+    pub fn applies_to(metric: Metric) -> bool {
+        metric.kind() == Kind::Flow
+            && !matches!(metric, Metric::LeadsConverted | Metric::AccountsClaimed)
+    }
+}
+
 /// A metric's value over a period (flow) or now (state).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Reading {
@@ -95,14 +120,44 @@ impl Db {
         to: NaiveDate,
         now: Now,
     ) -> Result<Reading> {
+        self.metric_filtered(actor, metric, scope, from, to, now, &Filter::default())
+            .await
+    }
+
+    /// [`Db::metric`] under a filter; [`DbError::Conflict`] `filter_not_applicable` for a
+    /// metric [`Filter::applies_to`] excludes.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn metric_filtered(
+        &self,
+        actor: &Actor,
+        metric: Metric,
+        scope: Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: Now,
+        filter: &Filter,
+    ) -> Result<Reading> {
+        if !filter.is_empty() && !Filter::applies_to(metric) {
+            return Err(DbError::Conflict("filter_not_applicable"));
+        }
         if !self.may_measure(actor, scope).await? {
             return Err(DbError::NotFound);
         }
         let people = self.scope_people(scope).await?;
         let currency = self.org_currency().await?;
         let value = match metric.kind() {
-            Kind::Flow => {
+            Kind::Flow if filter.is_empty() => {
                 let totals = self.fact_totals(people.as_deref(), from, to).await?;
+                metric.from_totals(&totals, &currency)
+            }
+            Kind::Flow => {
+                let mut totals = Totals::default();
+                for (_, fact, cur, v) in self
+                    .filtered_fact_days(people.as_deref(), from, to, filter)
+                    .await?
+                {
+                    totals.add(fact, &cur, v);
+                }
                 metric.from_totals(&totals, &currency)
             }
             Kind::State => Some(
@@ -131,6 +186,25 @@ impl Db {
         to: NaiveDate,
         bucket: Bucket,
     ) -> Result<Vec<Point>> {
+        self.metric_history_filtered(actor, metric, scope, from, to, bucket, &Filter::default())
+            .await
+    }
+
+    /// [`Db::metric_history`] under a filter.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn metric_history_filtered(
+        &self,
+        actor: &Actor,
+        metric: Metric,
+        scope: Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+        bucket: Bucket,
+        filter: &Filter,
+    ) -> Result<Vec<Point>> {
+        if !filter.is_empty() && !Filter::applies_to(metric) {
+            return Err(DbError::Conflict("filter_not_applicable"));
+        }
         if !self.may_measure(actor, scope).await? {
             return Err(DbError::NotFound);
         }
@@ -139,7 +213,12 @@ impl Db {
         }
         let people = self.scope_people(scope).await?;
         let currency = self.org_currency().await?;
-        let days = self.fact_days(people.as_deref(), from, to).await?;
+        let days = if filter.is_empty() {
+            self.fact_days(people.as_deref(), from, to).await?
+        } else {
+            self.filtered_fact_days(people.as_deref(), from, to, filter)
+                .await?
+        };
         let starts = buckets(from, to, bucket);
         let mut totals: Vec<Totals> = vec![Totals::default(); starts.len()];
         for (day, fact, cur, value) in days {

@@ -203,6 +203,43 @@ fn month_sql(backend: Backend, col: &str) -> String {
 /// Every fact recomputed from the raw rows, as `(person_id, day, fact, currency, value)` rows
 /// (not yet summed). The same definitions as `keel_domain::metrics`, written in SQL.
 fn facts_sql(backend: Backend) -> String {
+    facts_sql_where(backend, false)
+}
+
+/// The conditions a filtered metric puts on each source row (see [`crate::metrics::Filter`]):
+/// `$3` product line, `$4` pipeline, `$5` account industry, `$6` account region; a NULL
+/// parameter does not filter. Deals carry all four; activities and CSAT answers through their
+/// deal and account; leads and pool claims have none of them and drop out.
+fn filter_cond(alias: &str) -> String {
+    let account = |col: &str, n: u8| {
+        format!(
+            "(${n} IS NULL OR EXISTS (SELECT 1 FROM accounts fa WHERE fa.id = {alias}.account_id AND fa.{col} = ${n}))"
+        )
+    };
+    let via_deal = |col: &str, n: u8| {
+        format!(
+            "(${n} IS NULL OR EXISTS (SELECT 1 FROM deals fd WHERE fd.id = {alias}.deal_id AND fd.{col} = ${n}))"
+        )
+    };
+    match alias {
+        "d" => format!(
+            "($3 IS NULL OR d.product_line = $3) AND ($4 IS NULL OR d.pipeline_id = $4) AND {} AND {}",
+            account("industry", 5),
+            account("region", 6)
+        ),
+        "a" | "s" => format!(
+            "{} AND {} AND {} AND {}",
+            via_deal("product_line", 3),
+            via_deal("pipeline_id", 4),
+            account("industry", 5),
+            account("region", 6)
+        ),
+        _ => "1 = 0".into(),
+    }
+}
+
+/// [`facts_sql`], optionally with the filter conditions of [`filter_cond`] on every branch.
+fn facts_sql_where(backend: Backend, filtered: bool) -> String {
     let (day, days_between) = match backend {
         Backend::Sqlite => (
             "substr({}, 1, 10)",
@@ -254,6 +291,20 @@ fn facts_sql(backend: Backend) -> String {
         format!("SELECT s.owner_id, {}, 'nps_promoters', '', 1 FROM satisfaction s WHERE s.kind = 'nps' AND s.score >= 9", d("s.at")),
         format!("SELECT s.owner_id, {}, 'nps_detractors', '', 1 FROM satisfaction s WHERE s.kind = 'nps' AND s.score <= 6", d("s.at")),
     ]
+    .into_iter()
+    .map(|branch| {
+        if !filtered {
+            return branch;
+        }
+        let alias = ["deals d", "activities a", "satisfaction s", "leads l", "pool_events e"]
+            .into_iter()
+            .find(|t| branch.contains(&format!("FROM {t}")))
+            .map(|t| &t[t.len() - 1..])
+            .unwrap_or("?");
+        let glue = if branch.contains(" WHERE ") { " AND " } else { " WHERE " };
+        format!("{branch}{glue}{}", filter_cond(alias))
+    })
+    .collect::<Vec<_>>()
     .join(" UNION ALL ")
 }
 
@@ -521,6 +572,47 @@ impl Db {
                     value,
                 })
             })
+            .collect())
+    }
+
+    /// Facts summed per day like [`Db::fact_days`], but recomputed from the raw rows under a
+    /// filter (product line, pipeline, account industry or region), which rollups do not keep.
+    pub async fn filtered_fact_days(
+        &self,
+        people: Option<&[Uuid]>,
+        from: NaiveDate,
+        to: NaiveDate,
+        filter: &crate::metrics::Filter,
+    ) -> Result<Vec<(NaiveDate, Fact, String, i64)>> {
+        let mut sql = format!(
+            "SELECT f.day, f.fact, f.currency, CAST(SUM(f.value) AS BIGINT) FROM ({}) AS f \
+             WHERE f.day >= $1 AND f.day <= $2",
+            facts_sql_where(self.backend(), true)
+        );
+        if let Some(people) = people {
+            if people.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 7)).collect();
+            sql.push_str(&format!(" AND f.person_id IN ({})", list.join(", ")));
+        }
+        sql.push_str(" GROUP BY f.day, f.fact, f.currency ORDER BY f.day");
+        let rows: Vec<(NaiveDate, String, String, i64)> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(from)
+                .bind(to)
+                .bind(&filter.product_line)
+                .bind(filter.pipeline)
+                .bind(&filter.industry)
+                .bind(&filter.region);
+            for id in people.unwrap_or_default() {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(day, fact, currency, v)| Some((day, Fact::parse(&fact)?, currency, v)))
             .collect())
     }
 

@@ -10,7 +10,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use keel_db::metrics::{Now, STALLED_DAYS};
+use keel_db::metrics::{Filter, Now, STALLED_DAYS};
 use keel_db::rollups::Scope;
 use keel_domain::metrics::{Kind, Metric, Unit};
 use keel_domain::periods::{Bucket, Period, PeriodKind};
@@ -171,12 +171,58 @@ struct Filters {
     from: String,
     to: String,
     bucket: String,
+    product_line: String,
+    pipeline: String,
+    industry: String,
+    region: String,
 }
 
 struct Asked {
     scope: Scope,
     from: NaiveDate,
     to: NaiveDate,
+    filter: Filter,
+}
+
+/// Empty text means "no filter".
+fn some(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// The deal and account filters of a request; an unknown pipeline id is a clear 422.
+fn filter_of(
+    l: Locale,
+    product_line: &str,
+    pipeline: &str,
+    industry: &str,
+    region: &str,
+) -> Result<Filter, AppError> {
+    let pipeline =
+        match some(pipeline) {
+            None => None,
+            Some(p) => Some(Uuid::parse_str(&p).map_err(|_| {
+                AppError::Invalid(vec![("pipeline".into(), l.t("kpi-bad-pipeline"))])
+            })?),
+        };
+    Ok(Filter {
+        product_line: some(product_line),
+        pipeline,
+        industry: some(industry),
+        region: some(region),
+    })
+}
+
+/// The filter as query parameters, for links that keep it.
+fn filter_query(f: &Filter) -> String {
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    format!(
+        "&product_line={}&pipeline={}&industry={}&region={}",
+        enc(f.product_line.as_deref().unwrap_or("")),
+        f.pipeline.map(|p| p.to_string()).unwrap_or_default(),
+        enc(f.industry.as_deref().unwrap_or("")),
+        enc(f.region.as_deref().unwrap_or(""))
+    )
 }
 
 async fn asked(state: &AppState, me: &Me, f: &Filters) -> Result<(Asked, KpiFilters), AppError> {
@@ -190,26 +236,60 @@ async fn asked(state: &AppState, me: &Me, f: &Filters) -> Result<(Asked, KpiFilt
         return Err(AppError::NotFound);
     }
     let (from, to) = period(l, &f.from, &f.to)?;
+    let filter = filter_of(l, &f.product_line, &f.pipeline, &f.industry, &f.region)?;
+    let mut pipelines = vec![(String::new(), l.t("kpi-all-pipelines"))];
+    pipelines.extend(
+        state
+            .db
+            .pipelines()
+            .await?
+            .into_iter()
+            .map(|p| (p.id.to_string(), p.name)),
+    );
     let filters = KpiFilters {
         scope_options: scope_choices(state, me, scope).await?,
         from: from.to_string(),
         to: to.to_string(),
-        query: format!("scope={}&from={from}&to={to}", scope_text(scope)),
+        query: format!(
+            "scope={}&from={from}&to={to}{}",
+            scope_text(scope),
+            filter_query(&filter)
+        ),
+        product_line: filter.product_line.clone().unwrap_or_default(),
+        pipeline_options: Choice::pick(
+            pipelines,
+            &filter.pipeline.map(|p| p.to_string()).unwrap_or_default(),
+        ),
+        industry: filter.industry.clone().unwrap_or_default(),
+        region: filter.region.clone().unwrap_or_default(),
     };
-    Ok((Asked { scope, from, to }, filters))
+    Ok((
+        Asked {
+            scope,
+            from,
+            to,
+            filter,
+        },
+        filters,
+    ))
 }
 
 async fn row(state: &AppState, me: &Me, m: Metric, a: &Asked) -> Result<KpiRow, AppError> {
     let l = me.l();
-    let r = state
-        .db
-        .metric(&me.actor(), m, a.scope, a.from, a.to, now())
-        .await?;
+    let value = if a.filter.is_empty() || Filter::applies_to(m) {
+        let r = state
+            .db
+            .metric_filtered(&me.actor(), m, a.scope, a.from, a.to, now(), &a.filter)
+            .await?;
+        format_value(l, m.unit(), r.value, &r.currency)
+    } else {
+        l.t("kpi-not-filtered")
+    };
     Ok(KpiRow {
         key: m.key().into(),
         name: metric_name(l, m),
         definition: metric_definition(l, m),
-        value: format_value(l, m.unit(), r.value, &r.currency),
+        value,
         now: m.kind() == Kind::State,
     })
 }
@@ -247,10 +327,14 @@ async fn show(
     let (a, filters) = asked(&state, &me, &f).await?;
     let bucket = Bucket::parse(&f.bucket).unwrap_or(Bucket::Month);
     let row = row(&state, &me, m, &a).await?;
-    let points = state
-        .db
-        .metric_history(&me.actor(), m, a.scope, a.from, a.to, bucket)
-        .await?;
+    let points = if a.filter.is_empty() || Filter::applies_to(m) {
+        state
+            .db
+            .metric_history_filtered(&me.actor(), m, a.scope, a.from, a.to, bucket, &a.filter)
+            .await?
+    } else {
+        Vec::new()
+    };
     let currency = state.db.org_currency().await?;
     let history: Vec<KpiPoint> = points
         .iter()
@@ -353,6 +437,14 @@ pub struct MeasureParams {
     to: Option<String>,
     /// History buckets: `week`, `month` (default) or `quarter`.
     bucket: Option<String>,
+    /// Only deals of this product line (and activities and CSAT answers about them).
+    product_line: Option<String>,
+    /// Only deals of this pipeline (id from `/api/v1/pipelines`).
+    pipeline: Option<String>,
+    /// Only deals, activities and CSAT answers of accounts in this industry.
+    industry: Option<String>,
+    /// Only those of accounts in this region.
+    region: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -402,11 +494,21 @@ async fn measure(
         None | Some("") => Bucket::Month,
         Some(b) => Bucket::parse(b).ok_or_else(|| invalid(l, "bucket"))?,
     };
+    let filter = filter_of(
+        l,
+        p.product_line.as_deref().unwrap_or(""),
+        p.pipeline.as_deref().unwrap_or(""),
+        p.industry.as_deref().unwrap_or(""),
+        p.region.as_deref().unwrap_or(""),
+    )?;
     let actor = me.actor();
-    let r = state.db.metric(&actor, m, scope, from, to, now()).await?;
+    let r = state
+        .db
+        .metric_filtered(&actor, m, scope, from, to, now(), &filter)
+        .await?;
     let history = state
         .db
-        .metric_history(&actor, m, scope, from, to, bucket)
+        .metric_history_filtered(&actor, m, scope, from, to, bucket, &filter)
         .await?
         .into_iter()
         .map(|p| PointDto {

@@ -20,6 +20,10 @@ pub struct KpiFilters {
     pub to: String,
     /// The query string carrying these filters, for links between the pages.
     pub query: String,
+    pub product_line: String,
+    pub pipeline_options: Vec<Choice>,
+    pub industry: String,
+    pub region: String,
 }
 
 #[derive(Template)]

@@ -457,3 +457,97 @@ db_test!(
         assert!(page.contains("metric-win_rate"));
     }
 );
+
+db_test!(
+    async fn filtered_metrics_equal_the_matching_rows(t: TestDb) {
+        use crate::harness::{TestServer, signed_in};
+        let demo = load_demo(&t.db).await;
+        let admin = Actor {
+            id: id_of(&t.db, &demo.admin).await,
+            role: Role::Admin,
+            is_hr: true,
+        };
+        let rep = id_of(&t.db, &demo.member).await;
+        let stages = t.db.stages().await.unwrap();
+        let won = stages.iter().find(|s| s.category == "won").unwrap().id;
+        let mut accounts = Vec::new();
+        for (name, industry, region) in [("甲", "制造", "上海"), ("乙", "零售", "北京")] {
+            let input = AccountInput {
+                name: name.into(),
+                status: "customer".into(),
+                industry: Some(industry.into()),
+                region: Some(region.into()),
+                owner_id: Some(rep),
+                ..Default::default()
+            };
+            accounts.push(t.db.create_account(&admin, &input).await.unwrap());
+        }
+        // (account, product line, amount, won?)
+        let deals = [
+            (0, "云", 100_000, true),
+            (0, "硬件", 200_000, true),
+            (1, "云", 400_000, true),
+            (1, "云", 800_000, false),
+        ];
+        for (i, (acc, line, amount, is_won)) in deals.iter().enumerate() {
+            let input = DealInput {
+                name: format!("商机 {i}"),
+                amount_minor: *amount,
+                currency: "CNY".into(),
+                stage_id: if *is_won { won } else { stages[0].id },
+                owner_id: rep,
+                account_id: Some(accounts[*acc]),
+                product_line: Some((*line).into()),
+                ..Default::default()
+            };
+            t.db.create_deal(&admin, &input).await.unwrap();
+        }
+        let s = TestServer::start(&t).await;
+        let director = signed_in(&s, &demo.director).await;
+        let today = Utc::now().date_naive();
+        let get = |q: String| {
+            let (c, url) = (
+                director.clone(),
+                s.url(&format!(
+                    "/api/v1/metrics/{q}&scope=person:{rep}&from={today}&to={today}"
+                )),
+            );
+            async move { c.get(url).send().await.unwrap() }
+        };
+        let value = |res: reqwest::Response| async move {
+            assert_eq!(res.status(), 200);
+            res.json::<serde_json::Value>().await.unwrap()["value"].as_i64()
+        };
+        // Plainly: won deals of the product line, of the industry's accounts, of both.
+        assert_eq!(
+            value(get("won_revenue?product_line=云".into()).await).await,
+            Some(500_000)
+        );
+        assert_eq!(
+            value(get("won_revenue?industry=制造".into()).await).await,
+            Some(300_000)
+        );
+        assert_eq!(
+            value(get("won_revenue?industry=零售&product_line=云".into()).await).await,
+            Some(400_000)
+        );
+        assert_eq!(
+            value(get("new_pipeline?region=北京".into()).await).await,
+            Some(1_200_000)
+        );
+        assert_eq!(
+            value(get("deals_won?product_line=无".into()).await).await,
+            Some(0)
+        );
+        assert_eq!(
+            value(get("won_revenue?product_line=".into()).await).await,
+            Some(700_000)
+        );
+        // Leads have no product line: refused, not silently zero.
+        assert_eq!(
+            get("leads_converted?industry=制造".into()).await.status(),
+            409
+        );
+        assert_eq!(get("won_revenue?pipeline=nope".into()).await.status(), 422);
+    }
+);
