@@ -96,6 +96,16 @@ pub struct LowAccount {
     pub answers: i64,
 }
 
+/// Check-ins of one week: how many of the scope's reps and managers checked in, and their
+/// average mood (hundredths; the viewer is up the reporting chain of everyone in the scope).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CheckinWeek {
+    pub week: NaiveDate,
+    pub expected: i64,
+    pub submitted: i64,
+    pub mood: Option<i64>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct GoalLine {
     pub goal_id: Uuid,
@@ -128,6 +138,8 @@ pub struct Dashboard {
     pub lowest_csat: Vec<LowAccount>,
     /// Goals of the scope in the period, by status.
     pub goals: Vec<GoalLine>,
+    /// Check-in completion and mood per week of the period.
+    pub checkins: Vec<CheckinWeek>,
 }
 
 /// `AND <col> IN ($first, ...)`, or nothing for the whole organisation.
@@ -297,6 +309,7 @@ impl Db {
             coverage: self.coverage(people, from, to).await?,
             lowest_csat: self.lowest_csat(people, from, to).await?,
             goals: self.goal_mix(actor, people, scope, period, today).await?,
+            checkins: self.checkin_weeks(people, from, to).await?,
             currency,
         })
     }
@@ -466,6 +479,60 @@ impl Db {
                 name,
                 csat: keel_domain::metrics::ratio(sum, answers, 100).unwrap_or(0),
                 answers,
+            })
+            .collect())
+    }
+
+    /// Per ISO week touching the period: the scope's active reps and managers, how many
+    /// checked in (a check-in counts in the week its cycle starts), and their average mood.
+    async fn checkin_weeks(
+        &self,
+        people: Option<&[Uuid]>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<CheckinWeek>> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM people p WHERE p.active AND p.role IN ('member', 'manager'){}",
+            people_in("p.id", people, 1)
+        );
+        let expected: i64 = with_pool!(self, p => {
+            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+            for id in people.unwrap_or_default() {
+                q = q.bind(*id);
+            }
+            q.fetch_one(p).await?
+        });
+        let sql = format!(
+            "SELECT c.cycle_start, c.mood FROM checkins c JOIN people p ON p.id = c.person_id \
+             WHERE c.cycle_start >= $1 AND c.cycle_start <= $2 AND p.active AND p.role IN ('member', 'manager'){}",
+            people_in("c.person_id", people, 3)
+        );
+        let weeks = keel_domain::periods::buckets(from, to, Bucket::Week);
+        // Whole weeks: the first one may start before the period does.
+        let first = weeks.first().copied().unwrap_or(from);
+        let rows: Vec<(NaiveDate, i32)> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(first).bind(to);
+            for id in people.unwrap_or_default() {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await?
+        });
+        let mut sums = vec![(0_i64, 0_i64); weeks.len()];
+        for (start, mood) in rows {
+            let w = weeks.partition_point(|s| *s <= start).saturating_sub(1);
+            if let Some(cell) = sums.get_mut(w) {
+                cell.0 += 1;
+                cell.1 += i64::from(mood);
+            }
+        }
+        Ok(weeks
+            .into_iter()
+            .zip(sums)
+            .map(|(week, (submitted, mood))| CheckinWeek {
+                week,
+                expected,
+                submitted,
+                mood: keel_domain::metrics::ratio(mood, submitted, 100),
             })
             .collect())
     }

@@ -30,10 +30,13 @@ pub enum Kind {
     NoTarget,
     /// Weighted pipeline does not cover what is still to be won this quarter.
     LowCoverage,
+    /// Someone's mood was 2 or lower on their last two check-ins (the feed is only ever
+    /// computed for a scope the viewer is above, so it stays up the reporting chain).
+    LowMood,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::WinRateDrop,
         Kind::StalledDeal,
         Kind::GoalOffTrack,
@@ -42,6 +45,7 @@ impl Kind {
         Kind::Inactive,
         Kind::NoTarget,
         Kind::LowCoverage,
+        Kind::LowMood,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +58,7 @@ impl Kind {
             Kind::Inactive => "inactive",
             Kind::NoTarget => "no_target",
             Kind::LowCoverage => "low_coverage",
+            Kind::LowMood => "low_mood",
         }
     }
 

@@ -652,6 +652,53 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
     }
     out.push(p);
 
+    // Check-in completion, and mood (the viewer is up everyone's reporting chain here).
+    let title = l.t("dash-checkins");
+    let points: Vec<Point> = d
+        .checkins
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.week <= keel_domain::time::now().date_naive())
+        .filter_map(|(i, w)| {
+            let pct = keel_domain::metrics::ratio(w.submitted, w.expected, 1000)?;
+            Some(Point {
+                x: i as i64,
+                label: keel_domain::periods::Bucket::Week.label(w.week),
+                value: pct,
+                shown: format_value(l, Unit::Permille, Some(pct), ""),
+            })
+        })
+        .collect();
+    out.push(Panel {
+        key: "checkins",
+        chart: line(&title, &points, 1000),
+        head: [
+            "dash-week",
+            "dash-checked-in",
+            "dash-completion",
+            "dash-mood",
+        ]
+        .map(|k| l.t(k))
+        .to_vec(),
+        rows: d
+            .checkins
+            .iter()
+            .map(|w| {
+                let pct = keel_domain::metrics::ratio(w.submitted, w.expected, 1000);
+                let label = keel_domain::periods::Bucket::Week.label(w.week);
+                vec![
+                    cell(label.clone(), label),
+                    cell(format!("{} / {}", w.submitted, w.expected), w.submitted),
+                    cell(format_value(l, Unit::Permille, pct, ""), opt(pct)),
+                    cell(format_value(l, Unit::Hundredths, w.mood, ""), opt(w.mood)),
+                ]
+            })
+            .collect(),
+        empty: points.is_empty().then(|| l.t("dash-empty")),
+        wide: false,
+        title,
+    });
+
     // Goals by status.
     let title = l.t("dash-goals");
     let statuses = ["on_track", "at_risk", "off_track", "done", "none"];

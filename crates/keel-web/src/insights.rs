@@ -189,6 +189,19 @@ fn texts(l: Locale, i: &Insight) -> (String, String, String) {
                 l.t("insight-inactive-link"),
             )
         }
+        Detail::LowMood { moods, cycle } => (
+            l.t_args(
+                "insight-low-mood-what",
+                &[
+                    ("name", name),
+                    ("before", &moods[0].to_string()),
+                    ("last", &moods[1].to_string()),
+                    ("cycle", &l.date(*cycle)),
+                ],
+            ),
+            l.t("insight-low-mood-why"),
+            l.t("insight-low-mood-link"),
+        ),
         Detail::NoTarget { period } => (
             l.t_args(
                 "insight-no-target-what",

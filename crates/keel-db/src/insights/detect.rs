@@ -536,3 +536,51 @@ pub(super) async fn low_coverage(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     }
     Ok(out)
 }
+
+/// Insight 8: mood 2 or lower on someone's two latest check-ins. Check-ins and moods are
+/// private to the person's reporting chain; `ctx` only ever holds a scope the viewer is
+/// above (or themselves), so the item never reaches a peer.
+pub(super) async fn low_moods(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
+    let rows: Vec<(Uuid, Uuid, NaiveDate, i32)> = with_pool!(db, p => {
+        sqlx::query_as(
+            "SELECT person_id, id, cycle_start, mood FROM checkins WHERE cycle_start <= $1 \
+             ORDER BY person_id, cycle_start DESC",
+        )
+        .bind(ctx.today)
+        .fetch_all(p)
+        .await?
+    });
+    let mut latest: HashMap<Uuid, Vec<(Uuid, NaiveDate, i64)>> = HashMap::new();
+    for (person, id, cycle, mood) in rows {
+        let two = latest.entry(person).or_default();
+        if two.len() < 2 {
+            two.push((id, cycle, i64::from(mood)));
+        }
+    }
+    let mut found = Vec::new();
+    for p in &ctx.people {
+        let Some(two) = latest.get(&p.id) else {
+            continue;
+        };
+        let [(id, cycle, last), (_, _, before)] = two.as_slice() else {
+            continue;
+        };
+        if *last > 2 || *before > 2 {
+            continue;
+        }
+        let period = cycle.to_string();
+        found.push(Insight {
+            key: key(Kind::LowMood, &p.id.to_string(), &period),
+            kind: Kind::LowMood,
+            severity: Severity::High,
+            subject: person_subject(ctx, p.id),
+            period,
+            detail: Detail::LowMood {
+                moods: [*before, *last],
+                cycle: *cycle,
+            },
+            evidence: format!("/checkins/{id}"),
+        });
+    }
+    Ok(found)
+}

@@ -72,6 +72,11 @@ pub enum Detail {
         detractors: i64,
         days: i64,
     },
+    LowMood {
+        /// The two latest check-ins' moods (1–5), older first, and the latest cycle's start.
+        moods: [i64; 2],
+        cycle: NaiveDate,
+    },
     Inactive {
         working_days: u32,
         /// The last day with an activity; `None`: none ever (counted from joining keel).
@@ -217,6 +222,7 @@ impl Db {
             Kind::Inactive => detect::inactive_reps(self, ctx).await,
             Kind::NoTarget => detect::missing_targets(self, ctx).await,
             Kind::LowCoverage => detect::low_coverage(self, ctx).await,
+            Kind::LowMood => detect::low_moods(self, ctx).await,
         }
     }
 }

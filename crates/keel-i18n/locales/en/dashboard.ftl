@@ -49,3 +49,7 @@ dash-goal-at_risk = At risk
 dash-goal-off_track = Off track
 dash-goal-done = Done
 dash-goal-none = Not measured yet
+dash-checkins = Check-in completion and mood
+dash-checked-in = Checked in
+dash-completion = Completion
+dash-mood = Average mood (1–5)

@@ -59,3 +59,6 @@ nav-insight-settings = Insight thresholds
 error-invalid_insight_key = That insight does not exist.
 error-insight_note_too_long = The note is too long (500 characters at most).
 error-invalid_insight_settings = A threshold is out of range.
+insight-low-mood-what = { $name } gave a mood of { $before } and then { $last } (out of 5) on the last two check-ins (latest cycle from { $cycle }).
+insight-low-mood-why = Two low weeks in a row are worth a private conversation before they become a resignation or a lost quarter.
+insight-low-mood-link = Open the check-in

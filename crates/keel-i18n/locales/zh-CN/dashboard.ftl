@@ -49,3 +49,7 @@ dash-goal-at_risk = 有风险
 dash-goal-off_track = 落后
 dash-goal-done = 已完成
 dash-goal-none = 尚未度量
+dash-checkins = 周报提交率与心情
+dash-checked-in = 已提交
+dash-completion = 提交率
+dash-mood = 平均心情（1–5）

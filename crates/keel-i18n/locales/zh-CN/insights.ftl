@@ -59,3 +59,6 @@ nav-insight-settings = 洞察阈值
 error-invalid_insight_key = 该洞察不存在。
 error-insight_note_too_long = 备注过长（最多 500 字）。
 error-invalid_insight_settings = 有阈值超出范围。
+insight-low-mood-what = { $name } 最近两次周报的心情分别为 { $before } 和 { $last }（满分 5；最近一期始于 { $cycle }）。
+insight-low-mood-why = 连续两周情绪低落，值得私下谈一谈，免得变成离职或丢掉一个季度。
+insight-low-mood-link = 查看周报

@@ -276,6 +276,32 @@ db_test!(
         )
         .await;
         check(&v, &r, None);
+        // Check-ins per week of this quarter: reps and managers who checked in, and their mood.
+        let v = get(&director, "/api/v1/dashboard?scope=org".into()).await;
+        let expected: i64 = keel_db::with_pool!(&t.db, p => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE active AND role IN ('member', 'manager')")
+                .fetch_one(p).await.unwrap()
+        });
+        let rows: Vec<(NaiveDate, i32)> = keel_db::with_pool!(&t.db, p => {
+            sqlx::query_as("SELECT c.cycle_start, c.mood FROM checkins c JOIN people p ON p.id = c.person_id WHERE p.active AND p.role IN ('member', 'manager')")
+                .fetch_all(p).await.unwrap()
+        });
+        let mut checked = 0;
+        for w in v["checkins"].as_array().unwrap() {
+            let week: NaiveDate = w["week"].as_str().unwrap().parse().unwrap();
+            let mine: Vec<i64> = rows
+                .iter()
+                .filter(|(start, _)| *start >= week && *start < week + chrono::Duration::days(7))
+                .map(|(_, m)| i64::from(*m))
+                .collect();
+            assert_eq!(w["expected"].as_i64(), Some(expected));
+            assert_eq!(w["submitted"].as_i64(), Some(mine.len() as i64), "{week}");
+            let n = mine.len() as i64;
+            let mood = (n > 0).then(|| (mine.iter().sum::<i64>() * 200 + n) / (2 * n));
+            assert_eq!(w["mood"].as_i64(), mood, "{week}");
+            checked += n;
+        }
+        assert!(checked > 0, "the demo has check-ins this quarter");
         // A team, as its manager: its members, its lead and the lead's line.
         let manager_id = id_of(&t.db, "li.qiang@yunfan.example").await;
         let team =
@@ -350,6 +376,7 @@ db_test!(
                 "activity",
                 "coverage",
                 "csat",
+                "checkins",
                 "goals",
             ] {
                 assert!(

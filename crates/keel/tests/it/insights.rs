@@ -968,8 +968,48 @@ db_test!(
         t.db.insights(&manager, Scope::Team(team.id), day)
             .await
             .unwrap();
-        t.db.insights(&member, Scope::Person(member.id), day)
-            .await
-            .unwrap();
+        let mine =
+            t.db.insights(&member, Scope::Person(member.id), day)
+                .await
+                .unwrap();
+        // Low mood: exactly the people whose two latest check-ins both had mood 2 or lower,
+        // from the rows; seen by the director and the manager, never in a peer's own feed.
+        let rows: Vec<(uuid::Uuid, chrono::NaiveDate, i32)> = keel_db::with_pool!(&t.db, p => {
+            sqlx::query_as("SELECT person_id, cycle_start, mood FROM checkins").fetch_all(p).await.unwrap()
+        });
+        let mut by_person: std::collections::BTreeMap<uuid::Uuid, Vec<(chrono::NaiveDate, i32)>> =
+            Default::default();
+        for (p, c, m) in rows.into_iter().filter(|r| r.1 <= day) {
+            by_person.entry(p).or_default().push((c, m));
+        }
+        let low: std::collections::BTreeSet<uuid::Uuid> = by_person
+            .into_iter()
+            .filter_map(|(p, mut v)| {
+                v.sort();
+                let n = v.len();
+                (n >= 2 && v[n - 1].1 <= 2 && v[n - 2].1 <= 2).then_some(p)
+            })
+            .collect();
+        let flagged: std::collections::BTreeSet<uuid::Uuid> = items
+            .iter()
+            .filter(|i| i.kind == Kind::LowMood)
+            .map(|i| i.subject.id)
+            .collect();
+        assert!(!low.is_empty(), "the demo has a rep with two low moods");
+        assert_eq!(flagged, low);
+        let team_items =
+            t.db.insights(&manager, Scope::Team(team.id), day)
+                .await
+                .unwrap();
+        let zheng = crate::harness::id_of(&t.db, "zheng.hao@yunfan.example").await;
+        assert!(
+            team_items
+                .iter()
+                .any(|i| i.kind == Kind::LowMood && i.subject.id == zheng)
+        );
+        assert!(
+            mine.iter()
+                .all(|i| i.kind != Kind::LowMood || i.subject.id == member.id)
+        );
     }
 );
