@@ -355,7 +355,7 @@ async fn manager_sets_a_goal_for_a_rep_who_sees_it_under_my_goals() {
     crate::harness::load_demo(&t.db).await;
     let rep = crate::harness::id_of(&t.db, "zhou.jie@yunfan.example").await;
     let s = TestServer::start(&t).await;
-    sign_in(&b, &s, "li.qiang@yunfan.example", "欢迎，李强").await;
+    login(&b, &s, "li.qiang@yunfan.example", "欢迎，李强").await;
     click(&b, Locator::LinkText("目标")).await;
     wait_for_heading(&b, "我的目标").await;
     click(&b, Locator::Css(".page-head a.button")).await;
@@ -388,7 +388,7 @@ async fn manager_sets_a_goal_for_a_rep_who_sees_it_under_my_goals() {
     click(&b, Locator::Id("logout")).await;
     wait_for_heading(&b, "云帆科技 Yunfan Tech").await;
 
-    sign_in(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
+    login(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
     click(&b, Locator::LinkText("目标")).await;
     wait_for_heading(&b, "我的目标").await;
     let mine = b
@@ -415,19 +415,6 @@ async fn manager_sets_a_goal_for_a_rep_who_sees_it_under_my_goals() {
     b.close().await.unwrap();
 }
 
-async fn sign_in(b: &Client, s: &TestServer, email: &str, welcome: &str) {
-    b.goto(&s.url("/login")).await.unwrap();
-    type_into(b, Locator::Css("input[name='email']"), email).await;
-    type_into(
-        b,
-        Locator::Css("input[name='password']"),
-        keel::demo::PASSWORD,
-    )
-    .await;
-    click(b, Locator::Css("button.primary")).await;
-    wait_for_heading(b, welcome).await;
-}
-
 /// Waits (up to 10 s) for the element at `css` to contain `text`: htmx swaps it in later.
 async fn wait_for_text(b: &Client, css: &str, text: &str) {
     let mut last = String::new();
@@ -451,7 +438,7 @@ async fn a_rep_checks_in_and_the_manager_comments_and_flags_it() {
     let t = TestDb::sqlite().await;
     crate::harness::load_demo(&t.db).await;
     let s = TestServer::start(&t).await;
-    sign_in(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
+    login(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
     assert!(
         b.find(Locator::Id("checkin-reminder")).await.is_ok(),
         "reminded on home"
@@ -480,7 +467,7 @@ async fn a_rep_checks_in_and_the_manager_comments_and_flags_it() {
     click(&b, Locator::Id("logout")).await;
     wait_for_heading(&b, "云帆科技 Yunfan Tech").await;
 
-    sign_in(&b, &s, "li.qiang@yunfan.example", "欢迎，李强").await;
+    login(&b, &s, "li.qiang@yunfan.example", "欢迎，李强").await;
     click(&b, Locator::Css("#reports-missing a")).await;
     wait_for_heading(&b, "团队周报").await;
     let table = b
@@ -526,7 +513,7 @@ async fn director_drills_through_the_dashboard_in_both_languages() {
     let t = TestDb::sqlite().await;
     keel::demo::load(&t.db).await.unwrap();
     let s = TestServer::start(&t).await;
-    sign_in(&b, &s, "chen.jing@yunfan.example", "欢迎，陈静").await;
+    login(&b, &s, "chen.jing@yunfan.example", "欢迎，陈静").await;
     click(&b, Locator::LinkText("仪表盘")).await;
     wait_for_heading(&b, "仪表盘").await;
     for panel in [
