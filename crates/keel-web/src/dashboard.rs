@@ -174,12 +174,12 @@ fn etag(me: &Me, a: &Asked, version: &str, kind: &str) -> String {
         "\"{kind}-{version}-{}-{}-{}\"",
         me.user.person_id.simple(),
         me.l().code(),
-        blake(&a.query)
+        digest(&a.query)
     )
 }
 
 /// A short stable digest of the query (FNV-1a; not a security boundary, only a cache key).
-fn blake(s: &str) -> String {
+fn digest(s: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
         h ^= u64::from(b);

@@ -529,7 +529,6 @@ async fn director_drills_through_the_dashboard_in_both_languages() {
             .unwrap_or_else(|_| panic!("panel {panel} has its chart"));
     }
     // The insights feed arrives by itself; an item's evidence opens a real page.
-    wait_for_text(&b, "#insights", "").await;
     let evidence = b
         .wait()
         .for_element(Locator::Css("#insights a.insight-evidence"))
