@@ -163,8 +163,12 @@ impl Db {
             }
         }
         run.finish().await?;
+        let commit = run.problems.list.is_empty() && run.problems.left_off == 0 && !opts.dry_run;
+        if commit {
+            run.write_summaries().await?;
+        }
         let mut report = run.into_report();
-        if !report.has_problems() && !opts.dry_run {
+        if commit {
             let entry = audit::Entry {
                 actor: Some(opts.actor.id),
                 action: "import",
@@ -327,6 +331,15 @@ impl Table {
             Table::Leads => Module::Leads,
             Table::Deals => Module::Deals,
             Table::Activities => Module::Activities,
+        }
+    }
+
+    /// The column holding a row's account, as `Found::account_id` reads it.
+    fn account_column(self) -> &'static str {
+        match self {
+            Table::Accounts => "id",
+            Table::Contacts | Table::Deals | Table::Activities => "account_id",
+            Table::Leads => "NULL",
         }
     }
 
@@ -556,6 +569,8 @@ fn utc(at: NaiveDateTime) -> DateTime<Utc> {
 struct Found {
     id: Uuid,
     owner_id: Option<Uuid>,
+    /// The account the row belongs to (an account: itself), for an activity's links.
+    account_id: Option<Uuid>,
 }
 
 /// A link that could not be resolved yet: the rows it names may come later in the file.
@@ -576,6 +591,10 @@ struct Importer<'a> {
     managers: Vec<Pending<PersonRef>>,
     counts: BTreeMap<&'static str, Counts>,
     problems: Problems,
+    /// Rollup changes of every row, written once before the commit.
+    ledger: rollups::Ledger,
+    /// The newest activity per account and lead, written once before the commit.
+    follow_ups: BTreeMap<(&'static str, Uuid), DateTime<Utc>>,
     rows: usize,
     /// Set by any problem in the current row, which is then not written.
     row_failed: bool,
@@ -600,6 +619,8 @@ impl<'a> Importer<'a> {
             managers: Vec::new(),
             counts: BTreeMap::new(),
             problems: Problems::default(),
+            ledger: rollups::Ledger::default(),
+            follow_ups: BTreeMap::new(),
             rows: 0,
             row_failed: false,
         }
@@ -667,7 +688,7 @@ impl<'a> Importer<'a> {
     async fn finish(&mut self) -> Result<()> {
         for p in std::mem::take(&mut self.parents) {
             match self.find_link(&[Table::Accounts], &p.reference).await? {
-                Some((_, parent)) => self.set_parent(p.row, p.id, parent).await?,
+                Some((_, parent)) => self.set_parent(p.row, p.id, parent.id).await?,
                 None => self.unknown_link(p.row, "parent", Table::Accounts, &p.reference),
             }
         }
@@ -684,6 +705,21 @@ impl<'a> Importer<'a> {
                 }
                 other => other?,
             }
+        }
+        Ok(())
+    }
+
+    /// What the rows add to the rollups and to the accounts' and leads' last activity.
+    async fn write_summaries(&mut self) -> Result<()> {
+        std::mem::take(&mut self.ledger).write(self.tx).await?;
+        for ((table, id), at) in std::mem::take(&mut self.follow_ups) {
+            let sql = format!(
+                "UPDATE {table} SET last_activity_at = $2 WHERE id = $1 \
+                 AND (last_activity_at IS NULL OR last_activity_at < $2)"
+            );
+            with_tx!(&mut *self.tx, c => {
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(at).execute(c).await?;
+            });
         }
         Ok(())
     }
@@ -785,7 +821,8 @@ impl<'a> Importer<'a> {
     /// A row by its external id, or by our own id (files exported by keel carry that).
     async fn by_external_id(&mut self, table: Table, external_id: &str) -> Result<Option<Found>> {
         let sql = format!(
-            "SELECT id, owner_id FROM {} WHERE external_id = $1",
+            "SELECT id, owner_id, {} AS account_id FROM {} WHERE external_id = $1",
+            table.account_column(),
             table.name()
         );
         let found: Option<Found> = with_tx!(&mut *self.tx, c => {
@@ -797,7 +834,11 @@ impl<'a> Importer<'a> {
         let Ok(id) = Uuid::parse_str(external_id.trim()) else {
             return Ok(None);
         };
-        let sql = format!("SELECT id, owner_id FROM {} WHERE id = $1", table.name());
+        let sql = format!(
+            "SELECT id, owner_id, {} AS account_id FROM {} WHERE id = $1",
+            table.account_column(),
+            table.name()
+        );
         Ok(with_tx!(&mut *self.tx, c => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?
         }))
@@ -806,7 +847,8 @@ impl<'a> Importer<'a> {
     /// The oldest row of `table` with exactly this name that the importer may read.
     async fn by_name(&mut self, table: Table, name: &str) -> Result<Option<Found>> {
         let sql = format!(
-            "SELECT id, owner_id FROM {} WHERE name = $1 ORDER BY id LIMIT 50",
+            "SELECT id, owner_id, {} AS account_id FROM {} WHERE name = $1 ORDER BY id LIMIT 50",
+            table.account_column(),
             table.name()
         );
         let candidates: Vec<Found> = with_tx!(&mut *self.tx, c => {
@@ -823,20 +865,20 @@ impl<'a> Importer<'a> {
         &mut self,
         tables: &[Table],
         r: &RecordRef,
-    ) -> Result<Option<(Table, Uuid)>> {
+    ) -> Result<Option<(Table, Found)>> {
         if let Some(external_id) = r.external_id.as_deref() {
             for &table in tables {
                 if let Some(f) = self.by_external_id(table, external_id).await?
                     && self.scope.may_read(table, f.owner_id)
                 {
-                    return Ok(Some((table, f.id)));
+                    return Ok(Some((table, f)));
                 }
             }
         }
         if let Some(name) = r.name.as_deref() {
             for &table in tables {
                 if let Some(f) = self.by_name(table, name).await? {
-                    return Ok(Some((table, f.id)));
+                    return Ok(Some((table, f)));
                 }
             }
         }
@@ -853,7 +895,7 @@ impl<'a> Importer<'a> {
     ) -> Result<Option<Uuid>> {
         let Some(r) = r else { return Ok(None) };
         match self.find_link(&[table], r).await? {
-            Some((_, id)) => Ok(Some(id)),
+            Some((_, found)) => Ok(Some(found.id)),
             None => {
                 self.unknown_link(row, column, table, r);
                 Ok(None)
@@ -943,7 +985,7 @@ impl<'a> Importer<'a> {
         self.count("accounts", existing.is_none());
         if let Some(parent) = r.parent {
             match self.find_link(&[Table::Accounts], &parent).await? {
-                Some((_, parent_id)) => self.set_parent(r.row, id, parent_id).await?,
+                Some((_, parent)) => self.set_parent(r.row, id, parent.id).await?,
                 None => self.parents.push(Pending {
                     row: r.row,
                     id,
@@ -1154,7 +1196,7 @@ impl<'a> Importer<'a> {
                     .execute(c)
                     .await?;
                 });
-                rollups::settle(self.tx, Source::Lead(id), before).await?;
+                self.ledger.settle(self.tx, Source::Lead(id), before).await?;
             }
             None => {
                 with_tx!(&mut *self.tx, c => {
@@ -1295,7 +1337,7 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
-        rollups::record(self.tx, Source::Deal(id)).await?;
+        self.ledger.settle(self.tx, Source::Deal(id), Vec::new()).await?;
         self.stage_history(id, None, stage.id, entered).await
     }
 
@@ -1359,7 +1401,7 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
-        rollups::settle(self.tx, Source::Deal(id), before).await?;
+        self.ledger.settle(self.tx, Source::Deal(id), before).await?;
         if moved {
             self.stage_history(id, Some(stored.stage_id), stage.id, self.at)
                 .await?;
@@ -1423,24 +1465,18 @@ impl<'a> Importer<'a> {
         let mut links = ActivityLinks::default();
         let Some(r) = r else { return Ok(links) };
         let tables = [Table::Deals, Table::Accounts, Table::Contacts, Table::Leads];
-        let Some((table, id)) = self.find_link(&tables, r).await? else {
+        let Some((table, found)) = self.find_link(&tables, r).await? else {
             let label = record_label(r);
             let msg = format!("no deal, account, contact or lead \"{label}\" found by id or name");
             self.problem(row, "related", codes::UNKNOWN_LINK, &label, msg);
             return Ok(links);
         };
+        links.account = found.account_id;
         match table {
-            Table::Deals => links.deal = Some(id),
-            Table::Accounts => links.account = Some(id),
-            Table::Contacts => links.contact = Some(id),
-            Table::Leads => links.lead = Some(id),
-            Table::Activities => {}
-        }
-        if matches!(table, Table::Deals | Table::Contacts) {
-            let sql = format!("SELECT account_id FROM {} WHERE id = $1", table.name());
-            links.account = with_tx!(&mut *self.tx, c => {
-                sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await?
-            });
+            Table::Deals => links.deal = Some(found.id),
+            Table::Contacts => links.contact = Some(found.id),
+            Table::Leads => links.lead = Some(found.id),
+            Table::Accounts | Table::Activities => {}
         }
         Ok(links)
     }
@@ -1493,8 +1529,10 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
-        rollups::record(self.tx, Source::Activity(id)).await?;
-        self.follow_up(l, at).await
+        self.ledger.settle(self.tx, Source::Activity(id), Vec::new())
+            .await?;
+        self.follow_up(l, at);
+        Ok(())
     }
 
     async fn update_activity(
@@ -1542,24 +1580,19 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
-        rollups::settle(self.tx, Source::Activity(id), before).await?;
-        self.follow_up(l, at).await
+        self.ledger.settle(self.tx, Source::Activity(id), before).await?;
+        self.follow_up(l, at);
+        Ok(())
     }
 
     /// An activity is a follow-up of its account and lead, which keeps them out of the
     /// pool's automatic return (as when it is logged in the app).
-    async fn follow_up(&mut self, l: &ActivityLinks, at: DateTime<Utc>) -> Result<()> {
+    fn follow_up(&mut self, l: &ActivityLinks, at: DateTime<Utc>) {
         for (table, id) in [("accounts", l.account), ("leads", l.lead)] {
             let Some(id) = id else { continue };
-            let sql = format!(
-                "UPDATE {table} SET last_activity_at = $2 WHERE id = $1 \
-                 AND (last_activity_at IS NULL OR last_activity_at < $2)"
-            );
-            with_tx!(&mut *self.tx, c => {
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(at).execute(c).await?;
-            });
+            let newest = self.follow_ups.entry((table, id)).or_insert(at);
+            *newest = (*newest).max(at);
         }
-        Ok(())
     }
 
     // --- people ------------------------------------------------------------------------

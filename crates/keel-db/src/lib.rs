@@ -39,7 +39,7 @@ pub mod tokens;
 mod tx;
 pub mod visibility;
 
-pub use connect::{Backend, DbConfig, PoolStats, redact_url};
+pub use connect::{Backend, DbConfig, PoolStats, SQLITE_DEFAULT_CACHE_KIB, redact_url};
 pub use error::DbError;
 pub use migrate::{MigrationReport, SCHEMA_VERSION};
 pub use tx::Tx;

@@ -128,23 +128,9 @@ pub(crate) async fn facts_of(tx: &mut Tx, source: Source) -> Result<Vec<Contribu
 /// Applies what changed in `source` since `before` was read: adds its facts now, takes away
 /// the old ones, and writes only the cells whose sum moved.
 pub(crate) async fn settle(tx: &mut Tx, source: Source, before: Vec<Contribution>) -> Result<()> {
-    let after = facts_of(tx, source).await?;
-    let mut delta: BTreeMap<(Uuid, NaiveDate, Fact, String), i64> = BTreeMap::new();
-    for (c, sign) in after
-        .into_iter()
-        .map(|c| (c, 1))
-        .chain(before.into_iter().map(|c| (c, -1)))
-    {
-        *delta
-            .entry((c.person, c.day, c.fact, c.currency))
-            .or_default() += sign * c.value;
-    }
-    for ((person, day, fact, currency), value) in delta {
-        if value != 0 {
-            add(tx, person, day, fact, &currency, value).await?;
-        }
-    }
-    Ok(())
+    let mut ledger = Ledger::default();
+    ledger.settle(tx, source, before).await?;
+    ledger.write(tx).await
 }
 
 /// Settles a row that did not exist before this transaction.
@@ -152,38 +138,88 @@ pub(crate) async fn record(tx: &mut Tx, source: Source) -> Result<()> {
     settle(tx, source, Vec::new()).await
 }
 
-async fn add(
-    tx: &mut Tx,
-    person: Uuid,
-    day: NaiveDate,
-    fact: Fact,
-    currency: &str,
-    value: i64,
-) -> Result<()> {
-    with_tx!(tx, c => {
-        sqlx::query(
-            "INSERT INTO rollups (person_id, day, fact, currency, value) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (person_id, fact, day, currency) DO UPDATE SET value = rollups.value + excluded.value",
-        )
-        .bind(person)
-        .bind(day)
-        .bind(fact.key())
-        .bind(currency)
-        .bind(value)
-        .execute(&mut *c)
-        .await?;
-        sqlx::query(
-            "INSERT INTO rollups_monthly (person_id, month, fact, currency, value) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (person_id, fact, month, currency) DO UPDATE SET value = rollups_monthly.value + excluded.value",
-        )
-        .bind(person)
-        .bind(month_of(day))
-        .bind(fact.key())
-        .bind(currency)
-        .bind(value)
-        .execute(&mut *c)
-        .await?;
-    });
+/// Rollup changes summed in memory and written together, one upsert per cell that moved. An
+/// import settles a million rows into one ledger and writes it once before it commits, instead
+/// of two upserts per fact per row.
+#[derive(Default)]
+pub(crate) struct Ledger {
+    cells: BTreeMap<(Uuid, NaiveDate, Fact, String), i64>,
+}
+
+/// Cells per upsert statement: 5 parameters each, far below either database's limit.
+const CELLS_PER_STATEMENT: usize = 400;
+
+impl Ledger {
+    /// Adds what changed in `source` since `before` was read.
+    pub(crate) async fn settle(
+        &mut self,
+        tx: &mut Tx,
+        source: Source,
+        before: Vec<Contribution>,
+    ) -> Result<()> {
+        let after = facts_of(tx, source).await?;
+        for (c, sign) in after
+            .into_iter()
+            .map(|c| (c, 1))
+            .chain(before.into_iter().map(|c| (c, -1)))
+        {
+            *self
+                .cells
+                .entry((c.person, c.day, c.fact, c.currency))
+                .or_default() += sign * c.value;
+        }
+        Ok(())
+    }
+
+    /// Writes the daily cells that moved and the months they add up to.
+    pub(crate) async fn write(self, tx: &mut Tx) -> Result<()> {
+        let mut months: BTreeMap<(Uuid, NaiveDate, Fact, &str), i64> = BTreeMap::new();
+        let mut days = Vec::new();
+        for ((person, day, fact, currency), value) in &self.cells {
+            if *value != 0 {
+                days.push((*person, *day, *fact, currency.as_str(), *value));
+                *months
+                    .entry((*person, month_of(*day), *fact, currency))
+                    .or_default() += value;
+            }
+        }
+        let months: Vec<_> = months
+            .into_iter()
+            .filter(|(_, v)| *v != 0)
+            .map(|((p, m, f, c), v)| (p, m, f, c, v))
+            .collect();
+        upsert(tx, Grain::Day, &days).await?;
+        upsert(tx, Grain::Month, &months).await
+    }
+}
+
+/// Adds each cell's value to its rollup row, creating the rows that are missing.
+async fn upsert(tx: &mut Tx, grain: Grain, cells: &[(Uuid, NaiveDate, Fact, &str, i64)]) -> Result<()> {
+    let (table, period) = match grain {
+        Grain::Day => ("rollups", "day"),
+        Grain::Month => ("rollups_monthly", "month"),
+    };
+    for chunk in cells.chunks(CELLS_PER_STATEMENT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = i * 5;
+                format!("(${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} (person_id, {period}, fact, currency, value) VALUES {} \
+             ON CONFLICT (person_id, fact, {period}, currency) \
+             DO UPDATE SET value = {table}.value + excluded.value",
+            values.join(", ")
+        );
+        with_tx!(&mut *tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (person, at, fact, currency, value) in chunk {
+                q = q.bind(*person).bind(*at).bind(fact.key()).bind(*currency).bind(*value);
+            }
+            q.execute(c).await?;
+        });
+    }
     Ok(())
 }
 

@@ -991,6 +991,15 @@ db_test!(
         );
         assert_eq!(task.done_at, Some(task.at));
         assert_eq!(task.account.as_deref(), Some("华为技术"));
+        // Both are follow-ups of the account: the newest counts for the pool's return.
+        let followed: Option<chrono::DateTime<chrono::Utc>> = keel_db::with_pool!(&t.db, p => {
+            sqlx::query_scalar("SELECT last_activity_at FROM accounts WHERE name = $1")
+                .bind("华为技术")
+                .fetch_one(p)
+                .await
+                .unwrap()
+        });
+        assert_eq!(followed, Some(call.at), "the newer of the two activities");
         let admin = t.db.first_admin().await.unwrap().unwrap().id;
         assert_eq!(task.owner_id, admin, "no owner: the importing person");
 
