@@ -324,8 +324,8 @@ impl Db {
         type Row = (Uuid, String, String, i32, i64, i64);
         let sql = format!(
             "SELECT s.id, s.name, s.name_en, s.probability, COUNT(*), CAST(SUM(d.amount_minor) AS BIGINT) \
-             FROM deals d JOIN stages s ON s.id = d.stage_id JOIN pipelines pl ON pl.id = s.pipeline_id \
-             WHERE s.category = 'open' AND d.currency = $1{} \
+             FROM stages s JOIN pipelines pl ON pl.id = s.pipeline_id CROSS JOIN deals d \
+             WHERE d.stage_id = s.id AND s.category = 'open' AND d.currency = $1{} \
              GROUP BY s.id, s.name, s.name_en, s.probability, pl.position, s.position \
              ORDER BY pl.position, s.position",
             people_in("d.owner_id", people, 2)
@@ -366,7 +366,7 @@ impl Db {
         let weeks = keel_domain::periods::buckets(from, to, Bucket::Week);
         let kinds = [Fact::Calls, Fact::Meetings, Fact::Visits, Fact::Emails];
         let rows = self
-            .fact_rows_of(Grain::Day, people, from, to, true, &kinds)
+            .fact_rows_of(Grain::Week, people, from, to, true, &kinds)
             .await?;
         let mut cells: HashMap<Uuid, Vec<[i64; 4]>> = HashMap::new();
         for r in rows {

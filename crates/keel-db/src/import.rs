@@ -1196,7 +1196,9 @@ impl<'a> Importer<'a> {
                     .execute(c)
                     .await?;
                 });
-                self.ledger.settle(self.tx, Source::Lead(id), before).await?;
+                self.ledger
+                    .settle(self.tx, Source::Lead(id), before)
+                    .await?;
             }
             None => {
                 with_tx!(&mut *self.tx, c => {
@@ -1337,7 +1339,9 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
-        self.ledger.settle(self.tx, Source::Deal(id), Vec::new()).await?;
+        self.ledger
+            .settle(self.tx, Source::Deal(id), Vec::new())
+            .await?;
         self.stage_history(id, None, stage.id, entered).await
     }
 
@@ -1401,7 +1405,9 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
-        self.ledger.settle(self.tx, Source::Deal(id), before).await?;
+        self.ledger
+            .settle(self.tx, Source::Deal(id), before)
+            .await?;
         if moved {
             self.stage_history(id, Some(stored.stage_id), stage.id, self.at)
                 .await?;
@@ -1529,7 +1535,8 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
-        self.ledger.settle(self.tx, Source::Activity(id), Vec::new())
+        self.ledger
+            .settle(self.tx, Source::Activity(id), Vec::new())
             .await?;
         self.follow_up(l, at);
         Ok(())
@@ -1580,7 +1587,9 @@ impl<'a> Importer<'a> {
             .execute(c)
             .await?;
         });
-        self.ledger.settle(self.tx, Source::Activity(id), before).await?;
+        self.ledger
+            .settle(self.tx, Source::Activity(id), before)
+            .await?;
         self.follow_up(l, at);
         Ok(())
     }

@@ -249,13 +249,13 @@ impl Db {
         let (sql, first) = match metric {
             Metric::WeightedPipeline => (
                 // Amount × probability in hundredths; divided (rounded) below.
-                "SELECT CAST(COALESCE(SUM(d.amount_minor * s.probability), 0) AS BIGINT) FROM deals d \
-                 JOIN stages s ON s.id = d.stage_id WHERE s.category = 'open' AND d.currency = $1 AND $2 = $2",
+                "SELECT CAST(COALESCE(SUM(d.amount_minor * s.probability), 0) AS BIGINT) FROM stages s \
+                 CROSS JOIN deals d WHERE d.stage_id = s.id AND s.category = 'open' AND d.currency = $1 AND $2 = $2",
                 3,
             ),
             Metric::DealsStalled => (
-                "SELECT COUNT(*) FROM deals d JOIN stages s ON s.id = d.stage_id \
-                 WHERE s.category = 'open' AND $1 = $1 AND d.stage_entered_at < $2",
+                "SELECT COUNT(*) FROM stages s CROSS JOIN deals d \
+                 WHERE d.stage_id = s.id AND s.category = 'open' AND $1 = $1 AND d.stage_entered_at < $2",
                 3,
             ),
             Metric::OverdueTasks => (

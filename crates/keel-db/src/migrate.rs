@@ -73,6 +73,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0010_monthly_rollups.sql"),
         postgres: include_str!("../migrations/postgres/0010_monthly_rollups.sql"),
     },
+    Embedded {
+        version: 11,
+        description: "open_pipeline",
+        sqlite: include_str!("../migrations/sqlite/0011_open_pipeline.sql"),
+        postgres: include_str!("../migrations/postgres/0011_open_pipeline.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -188,22 +188,30 @@ impl Ledger {
             .filter(|(_, v)| *v != 0)
             .map(|((p, m, f, c), v)| (p, m, f, c, v))
             .collect();
-        upsert(tx, Grain::Day, &days).await?;
-        upsert(tx, Grain::Month, &months).await
+        upsert(tx, "rollups", "day", &days).await?;
+        upsert(tx, "rollups_monthly", "month", &months).await
     }
 }
 
-/// Adds each cell's value to its rollup row, creating the rows that are missing.
-async fn upsert(tx: &mut Tx, grain: Grain, cells: &[(Uuid, NaiveDate, Fact, &str, i64)]) -> Result<()> {
-    let (table, period) = match grain {
-        Grain::Day => ("rollups", "day"),
-        Grain::Month => ("rollups_monthly", "month"),
-    };
+/// Adds each cell's value to its row of `table`, creating the rows that are missing.
+async fn upsert(
+    tx: &mut Tx,
+    table: &str,
+    period: &str,
+    cells: &[(Uuid, NaiveDate, Fact, &str, i64)],
+) -> Result<()> {
     for chunk in cells.chunks(CELLS_PER_STATEMENT) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
                 let n = i * 5;
-                format!("(${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5)
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5
+                )
             })
             .collect();
         let sql = format!(
@@ -226,6 +234,15 @@ async fn upsert(tx: &mut Tx, grain: Grain, cells: &[(Uuid, NaiveDate, Fact, &str
 /// The first day of `day`'s month.
 pub fn month_of(day: NaiveDate) -> NaiveDate {
     day.with_day(1).expect("every month has a first day")
+}
+
+/// SQL for the Monday on or before the date column `col`.
+fn week_sql(backend: Backend, col: &str) -> String {
+    match backend {
+        // 'weekday 0' moves on to the Sunday ending the week (or stays on it).
+        Backend::Sqlite => format!("date({col}, 'weekday 0', '-6 days')"),
+        Backend::Postgres => format!("CAST(date_trunc('week', CAST({col} AS timestamp)) AS date)"),
+    }
 }
 
 /// SQL for the first day of the month of the date column `col`.
@@ -385,10 +402,12 @@ pub struct Difference {
     pub expected: i64,
 }
 
-/// The bucket a rollup is kept by.
+/// The bucket facts are summed by. Days and months are kept; weeks (starting on Monday) are
+/// summed from the days in SQL, so a heatmap reads one row per person, week and fact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grain {
     Day,
+    Week,
     Month,
 }
 
@@ -562,13 +581,14 @@ impl Db {
         by_person: bool,
         facts: &[Fact],
     ) -> Result<Vec<FactRow>> {
-        let (table, col) = match grain {
-            Grain::Day => ("rollups", "day"),
-            Grain::Month => ("rollups_monthly", "month"),
+        let (table, col, bucket) = match grain {
+            Grain::Day => ("rollups", "day", "day".to_owned()),
+            Grain::Week => ("rollups", "day", week_sql(self.backend(), "day")),
+            Grain::Month => ("rollups_monthly", "month", "month".to_owned()),
         };
         let who = if by_person { "person_id" } else { "NULL" };
         let mut sql = format!(
-            "SELECT {who} AS person_id, {col} AS at, fact, currency, CAST(SUM(value) AS BIGINT) AS value \
+            "SELECT {who} AS person_id, {bucket} AS at, fact, currency, CAST(SUM(value) AS BIGINT) AS value \
              FROM {table} WHERE {col} >= $1 AND {col} <= $2"
         );
         if let Some(people) = people {
@@ -585,10 +605,12 @@ impl Db {
         }
         if by_person {
             sql.push_str(&format!(
-                " GROUP BY person_id, {col}, fact, currency ORDER BY {col}"
+                " GROUP BY person_id, {bucket}, fact, currency ORDER BY {bucket}"
             ));
         } else {
-            sql.push_str(&format!(" GROUP BY {col}, fact, currency ORDER BY {col}"));
+            sql.push_str(&format!(
+                " GROUP BY {bucket}, fact, currency ORDER BY {bucket}"
+            ));
         }
         let rows: Vec<(Option<Uuid>, NaiveDate, String, String, i64)> = with_pool!(self, p => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(from).bind(to);

@@ -278,7 +278,7 @@ impl Db {
         let open: Vec<(Uuid, i64, i64)> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT d.owner_id, CAST(SUM(d.amount_minor) AS BIGINT), CAST(SUM(d.amount_minor * s.probability) AS BIGINT) \
-                 FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.category = 'open' AND d.currency = $1 \
+                 FROM stages s CROSS JOIN deals d WHERE d.stage_id = s.id AND s.category = 'open' AND d.currency = $1 \
                  AND d.expected_close >= $2 AND d.expected_close <= $3 GROUP BY d.owner_id",
             )
             .bind(&currency)

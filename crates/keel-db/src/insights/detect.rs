@@ -124,7 +124,7 @@ pub(super) async fn stalled_deals(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     let rows: Vec<Row> = with_pool!(db, p => {
         sqlx::query_as(
             "SELECT d.id, d.name, d.owner_id, d.stage_id, s.name, s.name_en, d.stage_entered_at \
-             FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.category = 'open'",
+             FROM stages s CROSS JOIN deals d WHERE d.stage_id = s.id AND s.category = 'open'",
         )
         .fetch_all(p)
         .await?
