@@ -17,13 +17,15 @@ pub struct DbConfig {
     pub max_connections: u32,
     /// How long to wait for a connection before calling the database unreachable.
     pub connect_timeout: Duration,
-    /// SQLite's page cache per connection, in KiB. A bulk import keeps its whole working set
-    /// in a large one instead of spilling half-written pages to the WAL and reading them back.
-    pub sqlite_cache_kib: u32,
+    /// For one long transaction writing millions of rows (`keel import`): SQLite then keeps
+    /// its working set in a 512 MiB page cache instead of spilling half-written pages to the
+    /// WAL, and statement journals in memory instead of temporary files. A server keeps
+    /// SQLite's defaults (2 MiB), right for many short transactions.
+    pub bulk_load: bool,
 }
 
-/// SQLite's own default page cache (2 MiB), right for a server's many short transactions.
-pub const SQLITE_DEFAULT_CACHE_KIB: u32 = 2048;
+/// The page cache of a bulk load, in KiB.
+const BULK_CACHE_KIB: u32 = 512 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -134,8 +136,13 @@ async fn connect_sqlite(url: &str, cfg: &DbConfig) -> Result<Db> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
-        .pragma("cache_size", format!("-{}", cfg.sqlite_cache_kib.max(1)))
         .log_statements(tracing::log::LevelFilter::Trace);
+    let opts = if cfg.bulk_load {
+        opts.pragma("cache_size", format!("-{BULK_CACHE_KIB}"))
+            .pragma("temp_store", "memory")
+    } else {
+        opts
+    };
     let pool = SqlitePoolOptions::new()
         .max_connections(cfg.max_connections.max(1))
         .acquire_timeout(cfg.connect_timeout)

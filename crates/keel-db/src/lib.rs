@@ -25,6 +25,7 @@ pub mod insights;
 pub mod leads;
 pub mod metrics;
 mod migrate;
+mod multirow;
 pub mod people;
 pub mod pool;
 pub mod rollups;
@@ -39,7 +40,7 @@ pub mod tokens;
 mod tx;
 pub mod visibility;
 
-pub use connect::{Backend, DbConfig, PoolStats, SQLITE_DEFAULT_CACHE_KIB, redact_url};
+pub use connect::{Backend, DbConfig, PoolStats, redact_url};
 pub use error::DbError;
 pub use migrate::{MigrationReport, SCHEMA_VERSION};
 pub use tx::Tx;

@@ -2,7 +2,7 @@
 //! organisation: flow metrics from the rollups, state metrics from the rows as they are now.
 //! Who may measure whom follows the reporting line, like every other read.
 
-use crate::rollups::Scope;
+use crate::rollups::{Grain, Scope};
 use crate::visibility::{Actor, line_sql};
 use crate::{Db, DbError, Result, with_pool};
 use chrono::NaiveDate;
@@ -213,11 +213,18 @@ impl Db {
         }
         let people = self.scope_people(scope).await?;
         let currency = self.org_currency().await?;
-        let days = if filter.is_empty() {
-            self.fact_days(people.as_deref(), from, to).await?
+        // Rows no finer than the buckets need: weeks summed in SQL, whole months as months.
+        let people = people.as_deref();
+        let days = if !filter.is_empty() {
+            self.filtered_fact_days(people, from, to, filter).await?
         } else {
-            self.filtered_fact_days(people.as_deref(), from, to, filter)
-                .await?
+            let rows = match bucket {
+                Bucket::Week => self.fact_rows(Grain::Week, people, from, to, false).await?,
+                Bucket::Month | Bucket::Quarter => self.fact_rows_coarse(people, from, to).await?,
+            };
+            rows.into_iter()
+                .map(|r| (r.at, r.fact, r.currency, r.value))
+                .collect()
         };
         let starts = buckets(from, to, bucket);
         let mut totals: Vec<Totals> = vec![Totals::default(); starts.len()];

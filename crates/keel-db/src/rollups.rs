@@ -8,6 +8,7 @@
 //! rows: a second, independent statement of the same definitions, so `check` also catches a
 //! disagreement between the two.
 
+use crate::multirow::{Rows, Value};
 use crate::{Backend, Db, Result, Tx, with_pool, with_tx};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use keel_domain::metrics::{self as m, Contribution, Fact, Totals};
@@ -146,9 +147,6 @@ pub(crate) struct Ledger {
     cells: BTreeMap<(Uuid, NaiveDate, Fact, String), i64>,
 }
 
-/// Cells per upsert statement: 5 parameters each, far below either database's limit.
-const CELLS_PER_STATEMENT: usize = 400;
-
 impl Ledger {
     /// Adds what changed in `source` since `before` was read.
     pub(crate) async fn settle(
@@ -158,77 +156,66 @@ impl Ledger {
         before: Vec<Contribution>,
     ) -> Result<()> {
         let after = facts_of(tx, source).await?;
-        for (c, sign) in after
-            .into_iter()
-            .map(|c| (c, 1))
-            .chain(before.into_iter().map(|c| (c, -1)))
-        {
+        self.add(after, 1);
+        self.add(before, -1);
+        Ok(())
+    }
+
+    /// Adds the facts of a row known without reading it back (one being inserted), or with
+    /// `sign` -1 takes them away.
+    pub(crate) fn add(&mut self, facts: Vec<Contribution>, sign: i64) {
+        for c in facts {
             *self
                 .cells
                 .entry((c.person, c.day, c.fact, c.currency))
                 .or_default() += sign * c.value;
         }
-        Ok(())
     }
 
     /// Writes the daily cells that moved and the months they add up to.
     pub(crate) async fn write(self, tx: &mut Tx) -> Result<()> {
         let mut months: BTreeMap<(Uuid, NaiveDate, Fact, &str), i64> = BTreeMap::new();
-        let mut days = Vec::new();
+        let mut days = cells("rollups", "day");
         for ((person, day, fact, currency), value) in &self.cells {
             if *value != 0 {
-                days.push((*person, *day, *fact, currency.as_str(), *value));
+                days.push(cell(*person, *day, *fact, currency, *value));
                 *months
                     .entry((*person, month_of(*day), *fact, currency))
                     .or_default() += value;
             }
         }
-        let months: Vec<_> = months
-            .into_iter()
-            .filter(|(_, v)| *v != 0)
-            .map(|((p, m, f, c), v)| (p, m, f, c, v))
-            .collect();
-        upsert(tx, "rollups", "day", &days).await?;
-        upsert(tx, "rollups_monthly", "month", &months).await
+        let mut monthly = cells("rollups_monthly", "month");
+        for ((person, month, fact, currency), value) in months {
+            if value != 0 {
+                monthly.push(cell(person, month, fact, currency, value));
+            }
+        }
+        days.write(tx).await?;
+        monthly.write(tx).await
     }
 }
 
-/// Adds each cell's value to its row of `table`, creating the rows that are missing.
-async fn upsert(
-    tx: &mut Tx,
-    table: &str,
-    period: &str,
-    cells: &[(Uuid, NaiveDate, Fact, &str, i64)],
-) -> Result<()> {
-    for chunk in cells.chunks(CELLS_PER_STATEMENT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = i * 5;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO {table} (person_id, {period}, fact, currency, value) VALUES {} \
-             ON CONFLICT (person_id, fact, {period}, currency) \
-             DO UPDATE SET value = {table}.value + excluded.value",
-            values.join(", ")
-        );
-        with_tx!(&mut *tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (person, at, fact, currency, value) in chunk {
-                q = q.bind(*person).bind(*at).bind(fact.key()).bind(*currency).bind(*value);
-            }
-            q.execute(c).await?;
-        });
-    }
-    Ok(())
+/// Upserts adding to the cells of `table`, bucketed by its `period` column.
+fn cells(table: &str, period: &str) -> Rows {
+    let tail = format!(
+        " ON CONFLICT (person_id, fact, {period}, currency) \
+         DO UPDATE SET value = {table}.value + excluded.value"
+    );
+    Rows::new(
+        table,
+        &["person_id", period, "fact", "currency", "value"],
+        tail,
+    )
+}
+
+fn cell(person: Uuid, at: NaiveDate, fact: Fact, currency: &str, value: i64) -> [Value; 5] {
+    [
+        Value::Id(Some(person)),
+        Value::Date(Some(at)),
+        Value::Text(Some(fact.key().to_owned())),
+        Value::Text(Some(currency.to_owned())),
+        Value::Int(Some(value)),
+    ]
 }
 
 /// The first day of `day`'s month.
@@ -633,7 +620,7 @@ impl Db {
             .collect())
     }
 
-    /// Facts summed per day like [`Db::fact_days`], but recomputed from the raw rows under a
+    /// Facts summed per day like [`Db::fact_rows`], but recomputed from the raw rows under a
     /// filter (product line, pipeline, account industry or region), which rollups do not keep.
     pub async fn filtered_fact_days(
         &self,
@@ -674,22 +661,38 @@ impl Db {
             .collect())
     }
 
-    /// Facts summed per day over `people` (everyone when `None`) from `from` to `to` inclusive.
-    pub async fn fact_days(
+    /// Facts over `people` from `from` to `to` in as few rows as the rollups allow: each whole
+    /// month as one row dated by its first day (from the monthly rollups), the ragged days
+    /// before and after them day by day. Any bucket of whole months can sum them.
+    pub async fn fact_rows_coarse(
         &self,
         people: Option<&[Uuid]>,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<(NaiveDate, Fact, String, i64)>> {
-        let rows = self.fact_rows(Grain::Day, people, from, to, false).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.at, r.fact, r.currency, r.value))
-            .collect())
+    ) -> Result<Vec<FactRow>> {
+        let Some((first, last)) = whole_months(from, to) else {
+            return self.fact_rows(Grain::Day, people, from, to, false).await;
+        };
+        let mut rows = Vec::new();
+        if from < first {
+            let before = first.pred_opt().expect("a day before");
+            rows.extend(
+                self.fact_rows(Grain::Day, people, from, before, false)
+                    .await?,
+            );
+        }
+        rows.extend(
+            self.fact_rows(Grain::Month, people, first, last, false)
+                .await?,
+        );
+        let after = next_month(last);
+        if after <= to {
+            rows.extend(self.fact_rows(Grain::Day, people, after, to, false).await?);
+        }
+        Ok(rows)
     }
 
-    /// Facts summed over `people` and the whole period: whole months from the monthly
-    /// rollups, the days before and after them from the daily ones.
+    /// Facts summed over `people` and the whole period.
     pub async fn fact_totals(
         &self,
         people: Option<&[Uuid]>,
@@ -697,28 +700,8 @@ impl Db {
         to: NaiveDate,
     ) -> Result<Totals> {
         let mut totals = Totals::default();
-        let mut add = |rows: Vec<FactRow>| {
-            for r in rows {
-                totals.add(r.fact, &r.currency, r.value);
-            }
-        };
-        match whole_months(from, to) {
-            None => add(self.fact_rows(Grain::Day, people, from, to, false).await?),
-            Some((first, last)) => {
-                if from < first {
-                    let before = first.pred_opt().expect("a day before");
-                    add(self
-                        .fact_rows(Grain::Day, people, from, before, false)
-                        .await?);
-                }
-                add(self
-                    .fact_rows(Grain::Month, people, first, last, false)
-                    .await?);
-                let after = next_month(last);
-                if after <= to {
-                    add(self.fact_rows(Grain::Day, people, after, to, false).await?);
-                }
-            }
+        for r in self.fact_rows_coarse(people, from, to).await? {
+            totals.add(r.fact, &r.currency, r.value);
         }
         Ok(totals)
     }

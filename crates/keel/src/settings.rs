@@ -61,7 +61,7 @@ impl Settings {
                     .or(file.db_connect_timeout)
                     .unwrap_or(5),
             ),
-            sqlite_cache_kib: keel_db::SQLITE_DEFAULT_CACHE_KIB,
+            bulk_load: false,
         };
         let mut web = keel_web::Config::for_database(db);
         web.listen = g

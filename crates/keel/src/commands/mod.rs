@@ -299,12 +299,9 @@ impl Progress {
     }
 }
 
-/// The page cache of an import's connection: a million-row file's indexes fit in it.
-const IMPORT_SQLITE_CACHE_KIB: u32 = 512 * 1024;
-
 async fn import(s: &Settings, args: ImportArgs) -> Result<(), String> {
     let mut config = s.web.db.clone();
-    config.sqlite_cache_kib = IMPORT_SQLITE_CACHE_KIB;
+    config.bulk_load = true;
     let db = Db::connect(&config).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let actor = acting_person(&db, args.as_email.as_deref()).await?;

@@ -118,7 +118,7 @@ pub fn db_config(url: &str) -> DbConfig {
         data_dir: "unused".into(),
         max_connections: 4,
         connect_timeout: Duration::from_secs(5),
-        sqlite_cache_kib: keel_db::SQLITE_DEFAULT_CACHE_KIB,
+        bulk_load: false,
     }
 }
 

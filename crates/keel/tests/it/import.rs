@@ -493,6 +493,100 @@ db_test!(
     }
 );
 
+db_test!(
+    async fn a_long_file_naming_a_row_twice_updates_it(t: TestDb) {
+        load_demo(&t.db).await;
+        // More rows than one chunk: BULK0001 comes again in the same chunk (now won, 300.00),
+        // BULK0002 again in the next one (200.00).
+        let owner = "zhou.jie@yunfan.example";
+        let deal_row = |i: usize, amount: &str, stage: &str| {
+            vec![
+                format!("BULK{i:04}"),
+                format!("批量 {i}"),
+                amount.to_owned(),
+                stage.to_owned(),
+                "2026-01-05".to_owned(),
+                owner.to_owned(),
+            ]
+        };
+        let mut rows: Vec<Vec<String>> = (1..=520).map(|i| deal_row(i, "100.00", "")).collect();
+        rows.insert(10, deal_row(1, "300.00", "赢单"));
+        rows.push(deal_row(2, "200.00", ""));
+        let header = [
+            "external_id",
+            "name",
+            "amount",
+            "stage",
+            "created",
+            "owner.email",
+        ];
+        let text = |rows: &[Vec<String>], header: &[&str]| {
+            let mut all: Vec<Vec<&str>> = vec![header.to_vec()];
+            all.extend(rows.iter().map(|r| r.iter().map(String::as_str).collect()));
+            let refs: Vec<&[&str]> = all.iter().map(Vec::as_slice).collect();
+            csv(&refs)
+        };
+        let r = import(
+            &t.db,
+            Source::Generic,
+            Entity::Deals,
+            text(&rows, &header).as_bytes(),
+        )
+        .await;
+        assert_clean(&r);
+        assert_eq!(counts(&r, "deals"), (520, 2));
+        let first = deal(&t.db, "BULK0001").await;
+        assert_eq!(
+            (first.amount_minor, first.stage_en.as_str()),
+            (30_000, "Closed Won")
+        );
+        assert!(first.closed_at.is_some());
+        assert_eq!(deal(&t.db, "BULK0002").await.amount_minor, 20_000);
+
+        // Activities about them, over a chunk: each linked to its deal; all in the rollups.
+        let acts: Vec<Vec<String>> = (1..=600)
+            .map(|i| {
+                vec![
+                    format!("BULKACT{i}"),
+                    "call".to_owned(),
+                    "跟进".to_owned(),
+                    format!("2026-02-{:02} 10:00:00", 1 + i % 28),
+                    format!("BULK{:04}", 1 + i % 520),
+                    owner.to_owned(),
+                ]
+            })
+            .collect();
+        let header = [
+            "external_id",
+            "kind",
+            "subject",
+            "at",
+            "related.id",
+            "owner.email",
+        ];
+        let r = import(
+            &t.db,
+            Source::Generic,
+            Entity::Activities,
+            text(&acts, &header).as_bytes(),
+        )
+        .await;
+        assert_clean(&r);
+        assert_eq!(counts(&r, "activities"), (600, 0));
+        let linked: i64 = keel_db::with_pool!(&t.db, p => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM activities x JOIN deals d ON d.id = x.deal_id \
+                 WHERE x.external_id LIKE 'BULKACT%' AND d.external_id LIKE 'BULK%'",
+            )
+            .fetch_one(p)
+            .await
+            .unwrap()
+        });
+        assert_eq!(linked, 600);
+        assert_eq!(t.db.check_rollups(5).await.unwrap(), vec![]);
+    }
+);
+
 fn salesforce_accounts() -> String {
     csv(&[
         &[

@@ -387,6 +387,42 @@ db_test!(
         let summed: i64 = history.iter().map(|p| p["value"].as_i64().unwrap()).sum();
         assert_eq!(summed, expected);
 
+        // Weeks, months and quarters from mid-week, mid-month to mid-week: every point is the
+        // calls counted plainly between its start (or the period's) and the next point's.
+        let all_calls: Vec<chrono::DateTime<Utc>> = keel_db::with_pool!(&t.db, p => {
+            sqlx::query_scalar("SELECT at FROM activities WHERE kind = 'call'").fetch_all(p).await.unwrap()
+        });
+        let (rf, rt) = (
+            NaiveDate::from_ymd_opt(2025, 4, 10).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 2, 17).unwrap(),
+        );
+        for (bucket, points) in [("week", 46), ("month", 11), ("quarter", 4)] {
+            let v = get(
+                &director,
+                format!("/api/v1/metrics/calls?scope=org&from={rf}&to={rt}&bucket={bucket}"),
+            )
+            .await;
+            let history = v["history"].as_array().unwrap();
+            assert_eq!(history.len(), points, "{bucket}s");
+            let starts: Vec<NaiveDate> = history
+                .iter()
+                .map(|p| p["start"].as_str().unwrap().parse().unwrap())
+                .collect();
+            for (i, point) in history.iter().enumerate() {
+                let lo = starts[i].max(rf);
+                let hi = starts.get(i + 1).copied().unwrap_or(rt.succ_opt().unwrap());
+                let expected = all_calls
+                    .iter()
+                    .filter(|at| at.date_naive() >= lo && at.date_naive() < hi)
+                    .count() as i64;
+                assert_eq!(
+                    point["value"].as_i64(),
+                    Some(expected),
+                    "{bucket} from {lo}"
+                );
+            }
+        }
+
         // A team: its members' and lead's calls; the manager may see it, a member of it may not.
         let manager_id = id_of(&t.db, "li.qiang@yunfan.example").await;
         let team =

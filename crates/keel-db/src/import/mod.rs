@@ -4,15 +4,18 @@
 //! An import runs in one write transaction: every row is checked and written through it, and
 //! the transaction commits only when no row had a problem and it is not a dry run. So a dry
 //! run checks exactly what a real run would do (links to rows earlier in the file included)
-//! and both leave the database as it was whenever anything is wrong. Records are taken one
-//! at a time from the caller's iterator; only small maps (people already looked up, links
-//! left for the end of the file) are kept.
+//! and both leave the database as it was whenever anything is wrong. Records are taken from
+//! the caller's iterator a chunk at a time ([`batch`]); only small maps (people already looked
+//! up, links left for the end of the file, the rollup cells touched) outlive a chunk.
+
+mod batch;
 
 use crate::accounts::{AccountQuery, normalise_tags};
 use crate::activities::{ActivityQuery, TaskState};
 use crate::contacts::ContactQuery;
 use crate::crm::Module;
 use crate::deals::{DealQuery, Stage};
+use crate::multirow::Value;
 use crate::people::{PersonInput, ensure_an_admin, insert_person, lock_people, would_cycle};
 use crate::rollups::{self, Source};
 use crate::sort::{Cursor, Key};
@@ -20,6 +23,7 @@ use crate::visibility::Actor;
 use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use keel_domain::ids::new_id;
+use keel_domain::metrics as m;
 use keel_domain::pipeline::Category;
 use keel_domain::roles::{Action, Role};
 use keel_domain::time::{now, truncate};
@@ -155,13 +159,14 @@ impl Db {
         let mut tx = self.begin_write().await?;
         let mut run = Importer::new(&mut tx, opts, at, scope, stages);
         run.start().await?;
+        let mut chunk = Vec::with_capacity(batch::CHUNK);
         for item in records {
-            run.rows += 1;
-            match item {
-                Ok(record) => run.record(record).await?,
-                Err(e) => run.problems.row_error(&e),
+            chunk.push(item);
+            if chunk.len() == batch::CHUNK {
+                run.chunk(std::mem::take(&mut chunk)).await?;
             }
         }
+        run.chunk(chunk).await?;
         run.finish().await?;
         let commit = run.problems.list.is_empty() && run.problems.left_off == 0 && !opts.dry_run;
         if commit {
@@ -565,7 +570,7 @@ fn utc(at: NaiveDateTime) -> DateTime<Utc> {
 }
 
 /// A row found by external id or name, with the owner that decides who may touch it.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, Copy, sqlx::FromRow)]
 struct Found {
     id: Uuid,
     owner_id: Option<Uuid>,
@@ -595,6 +600,10 @@ struct Importer<'a> {
     ledger: rollups::Ledger,
     /// The newest activity per account and lead, written once before the commit.
     follow_ups: BTreeMap<(&'static str, Uuid), DateTime<Utc>>,
+    /// The rows the current chunk names, looked up before it.
+    lookups: batch::Lookups,
+    /// Rows created in the current chunk, inserted after it.
+    inserts: batch::Inserts,
     rows: usize,
     /// Set by any problem in the current row, which is then not written.
     row_failed: bool,
@@ -621,6 +630,8 @@ impl<'a> Importer<'a> {
             problems: Problems::default(),
             ledger: rollups::Ledger::default(),
             follow_ups: BTreeMap::new(),
+            lookups: batch::Lookups::default(),
+            inserts: batch::Inserts::default(),
             rows: 0,
             row_failed: false,
         }
@@ -820,6 +831,11 @@ impl<'a> Importer<'a> {
 
     /// A row by its external id, or by our own id (files exported by keel carry that).
     async fn by_external_id(&mut self, table: Table, external_id: &str) -> Result<Option<Found>> {
+        match self.lookups.get(table, external_id) {
+            Some(Some(found)) => return Ok(Some(found)),
+            Some(None) => return self.by_id(table, external_id).await,
+            None => {}
+        }
         let sql = format!(
             "SELECT id, owner_id, {} AS account_id FROM {} WHERE external_id = $1",
             table.account_column(),
@@ -831,6 +847,11 @@ impl<'a> Importer<'a> {
         if found.is_some() {
             return Ok(found);
         }
+        self.by_id(table, external_id).await
+    }
+
+    /// A row by our own id, when `external_id` is one.
+    async fn by_id(&mut self, table: Table, external_id: &str) -> Result<Option<Found>> {
         let Ok(id) = Uuid::parse_str(external_id.trim()) else {
             return Ok(None);
         };
@@ -1312,37 +1333,47 @@ impl<'a> Importer<'a> {
         let closed = self.closed_at(&stage, r.close_date, None);
         let owner = l.owner.unwrap_or(self.opts.actor.id);
         let currency = r.currency.as_deref().unwrap_or("CNY");
-        with_tx!(&mut *self.tx, c => {
-            sqlx::query(
-                "INSERT INTO deals (id, name, amount_minor, currency, pipeline_id, stage_id, \
-                 stage_entered_at, expected_close, closed_at, owner_id, account_id, contact_id, \
-                 kind, source, loss_reason, external_id, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $7, $17)",
-            )
-            .bind(id)
-            .bind(&r.name)
-            .bind(r.amount_minor.unwrap_or(0))
-            .bind(currency)
-            .bind(stage.pipeline_id)
-            .bind(stage.id)
-            .bind(entered)
-            .bind(r.close_date)
-            .bind(closed)
-            .bind(owner)
-            .bind(l.account)
-            .bind(l.contact)
-            .bind(&r.kind)
-            .bind(&r.source)
-            .bind(&r.loss_reason)
-            .bind(&r.external_id)
-            .bind(self.at)
-            .execute(c)
-            .await?;
+        let amount = r.amount_minor.unwrap_or(0);
+        self.inserts.deals.push([
+            batch::id(Some(id)),
+            batch::text(Some(&r.name)),
+            Value::Int(Some(amount)),
+            batch::text(Some(currency)),
+            batch::id(Some(stage.pipeline_id)),
+            batch::id(Some(stage.id)),
+            Value::Time(Some(entered)),
+            Value::Date(r.close_date),
+            Value::Time(closed),
+            batch::id(Some(owner)),
+            batch::id(l.account),
+            batch::id(l.contact),
+            batch::text(r.kind.as_deref()),
+            batch::text(r.source.as_deref()),
+            batch::text(r.loss_reason.as_deref()),
+            batch::text(r.external_id.as_deref()),
+            Value::Time(Some(entered)),
+            Value::Time(Some(self.at)),
+        ]);
+        // The facts `rollups::facts_of` would read back from the row just written.
+        let facts = m::deal_contributions(&m::DealFacts {
+            owner,
+            created: entered.date_naive(),
+            amount_minor: amount,
+            currency: currency.to_owned(),
+            category: category_of(&stage),
+            closed: closed.map(|c| c.date_naive()),
         });
-        self.ledger
-            .settle(self.tx, Source::Deal(id), Vec::new())
-            .await?;
-        self.stage_history(id, None, stage.id, entered).await
+        self.ledger.add(facts, 1);
+        if let Some(external_id) = &r.external_id {
+            let found = Found {
+                id,
+                owner_id: Some(owner),
+                account_id: l.account,
+            };
+            self.lookups.created(Table::Deals, external_id, found);
+        }
+        self.stage_history(id, None, stage.id, entered);
+        Ok(())
     }
 
     async fn update_deal(
@@ -1358,6 +1389,7 @@ impl<'a> Importer<'a> {
             stage_entered_at: DateTime<Utc>,
             closed_at: Option<DateTime<Utc>>,
         }
+        self.write_inserts().await?;
         let before = rollups::facts_of(self.tx, Source::Deal(id)).await?;
         let stored: Stored = with_tx!(&mut *self.tx, c => {
             sqlx::query_as("SELECT stage_id, stage_entered_at, closed_at FROM deals WHERE id = $1")
@@ -1409,34 +1441,20 @@ impl<'a> Importer<'a> {
             .settle(self.tx, Source::Deal(id), before)
             .await?;
         if moved {
-            self.stage_history(id, Some(stored.stage_id), stage.id, self.at)
-                .await?;
+            self.stage_history(id, Some(stored.stage_id), stage.id, self.at);
         }
         Ok(())
     }
 
-    async fn stage_history(
-        &mut self,
-        deal: Uuid,
-        from: Option<Uuid>,
-        to: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        with_tx!(&mut *self.tx, c => {
-            sqlx::query(
-                "INSERT INTO deal_stage_history (id, deal_id, from_stage_id, to_stage_id, changed_by, at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(new_id())
-            .bind(deal)
-            .bind(from)
-            .bind(to)
-            .bind(self.opts.actor.id)
-            .bind(at)
-            .execute(c)
-            .await?;
-        });
-        Ok(())
+    fn stage_history(&mut self, deal: Uuid, from: Option<Uuid>, to: Uuid, at: DateTime<Utc>) {
+        self.inserts.history.push([
+            batch::id(Some(new_id())),
+            batch::id(Some(deal)),
+            batch::id(from),
+            batch::id(Some(to)),
+            batch::id(Some(self.opts.actor.id)),
+            Value::Time(Some(at)),
+        ]);
     }
 
     // --- activities --------------------------------------------------------------------
@@ -1511,33 +1529,41 @@ impl<'a> Importer<'a> {
         let done = self.done_at(r.done, at, None);
         let check_in = (r.kind == "visit").then_some(at);
         let id = new_id();
-        with_tx!(&mut *self.tx, c => {
-            sqlx::query(
-                "INSERT INTO activities (id, kind, subject, notes, owner_id, at, due_date, done_at, \
-                 account_id, contact_id, deal_id, lead_id, check_in_at, external_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-            )
-            .bind(id)
-            .bind(&r.kind)
-            .bind(&r.subject)
-            .bind(&r.notes)
-            .bind(owner.unwrap_or(self.opts.actor.id))
-            .bind(at)
-            .bind(r.due)
-            .bind(done)
-            .bind(l.account)
-            .bind(l.contact)
-            .bind(l.deal)
-            .bind(l.lead)
-            .bind(check_in)
-            .bind(&r.external_id)
-            .bind(self.at)
-            .execute(c)
-            .await?;
+        let owner = owner.unwrap_or(self.opts.actor.id);
+        self.inserts.activities.push([
+            batch::id(Some(id)),
+            batch::text(Some(&r.kind)),
+            batch::text(Some(&r.subject)),
+            batch::text(r.notes.as_deref()),
+            batch::id(Some(owner)),
+            Value::Time(Some(at)),
+            Value::Date(r.due),
+            Value::Time(done),
+            batch::id(l.account),
+            batch::id(l.contact),
+            batch::id(l.deal),
+            batch::id(l.lead),
+            Value::Time(check_in),
+            batch::text(r.external_id.as_deref()),
+            Value::Time(Some(self.at)),
+        ]);
+        // The facts `rollups::facts_of` would read back from the row just written.
+        let facts = m::activity_contributions(&m::ActivityFacts {
+            owner,
+            kind: r.kind.clone(),
+            at: at.date_naive(),
+            due: r.due,
+            done: done.map(|d| d.date_naive()),
         });
-        self.ledger
-            .settle(self.tx, Source::Activity(id), Vec::new())
-            .await?;
+        self.ledger.add(facts, 1);
+        if let Some(external_id) = &r.external_id {
+            let found = Found {
+                id,
+                owner_id: Some(owner),
+                account_id: l.account,
+            };
+            self.lookups.created(Table::Activities, external_id, found);
+        }
         self.follow_up(l, at);
         Ok(())
     }
@@ -1555,6 +1581,7 @@ impl<'a> Importer<'a> {
             at: DateTime<Utc>,
             done_at: Option<DateTime<Utc>>,
         }
+        self.write_inserts().await?;
         let before = rollups::facts_of(self.tx, Source::Activity(id)).await?;
         let stored: Stored = with_tx!(&mut *self.tx, c => {
             sqlx::query_as("SELECT at, done_at FROM activities WHERE id = $1")
