@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 /// Parameters per statement: well below SQLite's 32,766 and PostgreSQL's 65,535.
-const MAX_PARAMS: usize = 8_000;
+const MAX_PARAMS: usize = 4_000;
 
 /// A value bound into a multi-row statement.
 #[derive(Clone, Debug)]
@@ -53,14 +53,22 @@ impl Rows {
     /// Inserts every row pushed so far and forgets them.
     pub(crate) async fn write(&mut self, tx: &mut Tx) -> Result<()> {
         let per_statement = (MAX_PARAMS / self.columns).max(1) * self.columns;
+        // SQLite gets anonymous `?` parameters: sqlx looks each parameter's name up, which
+        // SQLite answers by a linear search among numbered ones (quadratic in a long list;
+        // measured: 61% of an import's time with `$n`).
+        let anonymous = matches!(tx, Tx::Sqlite(_));
         for chunk in self.values.chunks(per_statement) {
             let rows: Vec<String> = chunk
                 .chunks(self.columns)
                 .enumerate()
                 .map(|(r, row)| {
                     let first = r * self.columns;
-                    let params: Vec<String> =
-                        (1..=row.len()).map(|i| format!("${}", first + i)).collect();
+                    let params: Vec<String> = (1..=row.len())
+                        .map(|i| match anonymous {
+                            true => "?".to_owned(),
+                            false => format!("${}", first + i),
+                        })
+                        .collect();
                     format!("({})", params.join(", "))
                 })
                 .collect();
