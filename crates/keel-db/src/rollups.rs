@@ -140,8 +140,8 @@ pub(crate) async fn record(tx: &mut Tx, source: Source) -> Result<()> {
 }
 
 /// Rollup changes summed in memory and written together, one upsert per cell that moved. An
-/// import settles a million rows into one ledger and writes it once before it commits, instead
-/// of two upserts per fact per row.
+/// import settles its rows into a ledger and writes it every 100,000 cells and before it
+/// commits, instead of two upserts per fact per row.
 #[derive(Default)]
 pub(crate) struct Ledger {
     cells: BTreeMap<(Uuid, NaiveDate, Fact, String), i64>,
@@ -170,6 +170,11 @@ impl Ledger {
                 .entry((c.person, c.day, c.fact, c.currency))
                 .or_default() += sign * c.value;
         }
+    }
+
+    /// The cells held.
+    pub(crate) fn len(&self) -> usize {
+        self.cells.len()
     }
 
     /// Writes the daily cells that moved and the months they add up to.

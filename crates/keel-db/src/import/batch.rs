@@ -15,6 +15,9 @@ use uuid::Uuid;
 /// Records per chunk.
 pub(super) const CHUNK: usize = 500;
 
+/// Rollup cells kept in memory before they are written (about 100 bytes each).
+const LEDGER_CELLS: usize = 100_000;
+
 /// What a chunk's external ids point to, per table.
 #[derive(Default)]
 pub(super) struct Lookups {
@@ -156,7 +159,12 @@ impl Importer<'_> {
                 Err(e) => self.problems.row_error(&e),
             }
         }
-        self.write_inserts().await
+        self.write_inserts().await?;
+        // The cells only add up, so writing them part way changes nothing but memory.
+        if self.ledger.len() >= LEDGER_CELLS {
+            std::mem::take(&mut self.ledger).write(self.tx).await?;
+        }
+        Ok(())
     }
 
     async fn look_up(&mut self, items: &[std::result::Result<Record, RowError>]) -> Result<()> {
