@@ -200,9 +200,45 @@ impl Db {
             Compare::LastYear => period.same_last_year(),
         };
 
-        // Tiles: the period and its comparison.
-        let now = self.fact_totals(people, from, to).await?;
-        let then = self.fact_totals(people, other.start, other.end).await?;
+        // Monthly trends: this calendar year and the last (won revenue), and the twelve
+        // months up to the period's end (rates and averages).
+        let year = to.year();
+        let trend_first = month_of(to)
+            .checked_sub_months(chrono::Months::new(11))
+            .expect("a date");
+        let first = NaiveDate::from_ymd_opt(year - 1, 1, 1)
+            .expect("a date")
+            .min(trend_first);
+        let last = NaiveDate::from_ymd_opt(year, 12, 1).expect("a date");
+        let trend_facts = [
+            Fact::WonAmount,
+            Fact::DealsWon,
+            Fact::DealsLost,
+            Fact::CycleDays,
+            Fact::CsatSum,
+            Fact::CsatCount,
+            Fact::NpsCount,
+            Fact::NpsPromoters,
+            Fact::NpsDetractors,
+        ];
+
+        // The panels are independent: their queries run side by side on the pool's
+        // connections (for SQLite, each its own thread), so a dashboard computed from scratch
+        // takes about as long as its slowest panel instead of the sum of them all.
+        let (now, then, monthly, lines, pipeline, heatmap, coverage, lowest_csat, goals, checkins) =
+            tokio::try_join!(
+                self.fact_totals(people, from, to),
+                self.fact_totals(people, other.start, other.end),
+                self.fact_rows_of(Grain::Month, people, first, last, false, &trend_facts),
+                self.forecast_lines(actor, scope, period),
+                self.open_pipeline(people, &currency),
+                self.heatmap(actor, people, from, to),
+                self.coverage(people, from, to),
+                self.lowest_csat(people, from, to),
+                self.goal_mix(actor, people, scope, period, today),
+                self.checkin_weeks(people, from, to),
+            )?;
+
         let tiles = TILES
             .iter()
             .map(|m| Tile {
@@ -211,36 +247,6 @@ impl Db {
                 compare: m.from_totals(&then, &currency),
             })
             .collect();
-
-        // Monthly trends: this calendar year and the last (won revenue), and the twelve
-        // months up to the period's end (rates and averages).
-        let year = to.year();
-        let first = NaiveDate::from_ymd_opt(year - 1, 1, 1).expect("a date");
-        let trend_first = month_of(to)
-            .checked_sub_months(chrono::Months::new(11))
-            .expect("a date");
-        let first = first.min(trend_first);
-        let last = NaiveDate::from_ymd_opt(year, 12, 1).expect("a date");
-        let monthly = self
-            .fact_rows_of(
-                Grain::Month,
-                people,
-                first,
-                last,
-                false,
-                &[
-                    Fact::WonAmount,
-                    Fact::DealsWon,
-                    Fact::DealsLost,
-                    Fact::CycleDays,
-                    Fact::CsatSum,
-                    Fact::CsatCount,
-                    Fact::NpsCount,
-                    Fact::NpsPromoters,
-                    Fact::NpsDetractors,
-                ],
-            )
-            .await?;
         let by_month = totals_by_month(&monthly);
         let empty = Totals::default();
         let won_in = |y: i32, m: u32| {
@@ -266,8 +272,39 @@ impl Db {
                 })
                 .collect()
         };
+        let (forecast, attainment) = lines;
+        Ok(Dashboard {
+            from,
+            to,
+            compare_from: other.start,
+            compare_to: other.end,
+            tiles,
+            attainment,
+            forecast,
+            pipeline,
+            won_by_month,
+            win_rate: trend(Metric::WinRate),
+            cycle: trend(Metric::AvgCycleDays),
+            csat: trend(Metric::CsatAverage),
+            nps: trend(Metric::Nps),
+            weeks: keel_domain::periods::buckets(from, to, Bucket::Week),
+            heatmap,
+            coverage,
+            lowest_csat,
+            goals,
+            checkins,
+            currency,
+        })
+    }
 
-        // Forecast lines: the root and its direct reports.
+    /// The forecast line of the scope's root, and those of its direct reports (or the root
+    /// alone when it has none) for the attainment bars.
+    async fn forecast_lines(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        period: &Period,
+    ) -> Result<(Option<ForecastRow>, Vec<ForecastRow>)> {
         let root = match scope {
             Scope::Org => None,
             Scope::Person(p) => Some(p),
@@ -289,29 +326,7 @@ impl Db {
         } else {
             children
         };
-
-        Ok(Dashboard {
-            from,
-            to,
-            compare_from: other.start,
-            compare_to: other.end,
-            tiles,
-            attainment,
-            forecast,
-            pipeline: self.open_pipeline(people, &currency).await?,
-            won_by_month,
-            win_rate: trend(Metric::WinRate),
-            cycle: trend(Metric::AvgCycleDays),
-            csat: trend(Metric::CsatAverage),
-            nps: trend(Metric::Nps),
-            weeks: keel_domain::periods::buckets(from, to, Bucket::Week),
-            heatmap: self.heatmap(actor, people, from, to).await?,
-            coverage: self.coverage(people, from, to).await?,
-            lowest_csat: self.lowest_csat(people, from, to).await?,
-            goals: self.goal_mix(actor, people, scope, period, today).await?,
-            checkins: self.checkin_weeks(people, from, to).await?,
-            currency,
-        })
+        Ok((forecast, attainment))
     }
 
     /// Open deals now, by stage: count, amount and weighted amount, in the organisation's
@@ -426,7 +441,7 @@ impl Db {
         let sql = format!(
             "SELECT a.id, a.name, CASE WHEN EXISTS (SELECT 1 FROM activities x WHERE x.account_id = a.id \
              AND x.kind = 'visit' AND x.at >= $1 AND x.at < $2) THEN 1 ELSE 0 END \
-             FROM accounts a WHERE ({key}){} ORDER BY a.name, a.id",
+             FROM accounts a WHERE a.tags <> '' AND ({key}){} ORDER BY a.name, a.id",
             people_in("a.owner_id", people, 3)
         );
         let rows: Vec<(Uuid, String, i32)> = with_pool!(self, p => {

@@ -79,6 +79,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0011_open_pipeline.sql"),
         postgres: include_str!("../migrations/postgres/0011_open_pipeline.sql"),
     },
+    Embedded {
+        version: 12,
+        description: "dashboard_indexes",
+        sqlite: include_str!("../migrations/sqlite/0012_dashboard_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0012_dashboard_indexes.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
