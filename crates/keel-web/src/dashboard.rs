@@ -734,6 +734,18 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
     out
 }
 
+/// A turn to compute a dashboard from scratch. Each one queries its panels side by side, so
+/// a few at a time keep every connection busy; under 64 concurrent requests without turns they
+/// waited for connections past the pool's timeout (24 failed in 20 s at a million deals) and
+/// starved every other page. The rest now wait here, and may find the answer cached.
+async fn turn(state: &AppState) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+    state
+        .dashboard_turns
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
 async fn compute(
     state: &AppState,
     me: &Me,
@@ -772,6 +784,11 @@ async fn cached_panels(
     a: &Asked,
     tag: &str,
 ) -> Result<axum::body::Bytes, AppError> {
+    if let Some(html) = state.dashboards.get(tag) {
+        return Ok(html);
+    }
+    let _turn = turn(state).await?;
+    // Another request for the same view may have rendered it while this one waited.
     if let Some(html) = state.dashboards.get(tag) {
         return Ok(html);
     }
@@ -881,6 +898,7 @@ async fn csv(
     let l = me.l();
     let a = asked(&me, &p)?;
     let key = p.panel.clone().unwrap_or_default();
+    let _turn = turn(&state).await?;
     let (_, panels) = compute(&state, &me, &a).await?;
     let panel = panels
         .into_iter()
@@ -929,15 +947,22 @@ async fn api(
     let body = match state.dashboards.get(&tag) {
         Some(body) => body,
         None => {
-            let d = state
-                .db
-                .dashboard(&me.actor(), a.scope, &a.period, a.compare, today())
-                .await?;
-            let body = axum::body::Bytes::from(
-                serde_json::to_vec(&d).map_err(|e| AppError::Internal(e.to_string()))?,
-            );
-            state.dashboards.put(tag.clone(), body.clone());
-            body
+            let _turn = turn(&state).await?;
+            match state.dashboards.get(&tag) {
+                // Rendered by another request while this one waited.
+                Some(body) => body,
+                None => {
+                    let d = state
+                        .db
+                        .dashboard(&me.actor(), a.scope, &a.period, a.compare, today())
+                        .await?;
+                    let json =
+                        serde_json::to_vec(&d).map_err(|e| AppError::Internal(e.to_string()))?;
+                    let body = axum::body::Bytes::from(json);
+                    state.dashboards.put(tag.clone(), body.clone());
+                    body
+                }
+            }
         }
     };
     let res = ([(header::CONTENT_TYPE, "application/json")], body).into_response();

@@ -11,6 +11,8 @@ pub struct Inner {
     pub config: Config,
     pub metrics: Metrics,
     pub dashboards: crate::cache::ResponseCache,
+    /// Turns to compute a dashboard from scratch; see `dashboard::turn`.
+    pub dashboard_turns: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -18,6 +20,10 @@ impl AppState {
         AppState(Arc::new(Inner {
             db,
             dashboards: crate::cache::ResponseCache::new(config.dashboard_cache),
+            // Each dashboard queries its panels on up to a dozen connections at once.
+            dashboard_turns: tokio::sync::Semaphore::new(
+                (config.db.max_connections / 4).max(1) as usize
+            ),
             config,
             metrics: Metrics::default(),
         }))
