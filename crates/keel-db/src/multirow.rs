@@ -20,6 +20,12 @@ pub(crate) enum Value {
     Date(Option<NaiveDate>),
 }
 
+impl Value {
+    pub(crate) fn text(v: Option<&str>) -> Value {
+        Value::Text(v.map(str::to_owned))
+    }
+}
+
 /// Rows waiting to be inserted into one table.
 pub(crate) struct Rows {
     /// `table (col, col, ...)`.
@@ -44,10 +50,6 @@ impl Rows {
         let before = self.values.len();
         self.values.extend(row);
         debug_assert_eq!(self.values.len() - before, self.columns, "{}", self.into);
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.values.is_empty()
     }
 
     /// Inserts every row pushed so far and forgets them.

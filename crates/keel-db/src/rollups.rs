@@ -217,8 +217,8 @@ fn cell(person: Uuid, at: NaiveDate, fact: Fact, currency: &str, value: i64) -> 
     [
         Value::Id(Some(person)),
         Value::Date(Some(at)),
-        Value::Text(Some(fact.key().to_owned())),
-        Value::Text(Some(currency.to_owned())),
+        Value::text(Some(fact.key())),
+        Value::text(Some(currency)),
         Value::Int(Some(value)),
     ]
 }

@@ -6,7 +6,7 @@
 //! a round trip for PostgreSQL.
 
 use super::{Found, Importer, Table};
-use crate::multirow::{Rows, Value};
+use crate::multirow::Rows;
 use crate::{Result, with_tx};
 use keel_import::{Record, RowError};
 use std::collections::{HashMap, HashSet};
@@ -18,31 +18,20 @@ pub(super) const CHUNK: usize = 500;
 /// Rollup cells kept in memory before they are written (about 100 bytes each).
 const LEDGER_CELLS: usize = 100_000;
 
-/// What a chunk's external ids point to, per table.
+/// What a chunk's external ids point to, per table: `None` for an id looked up and not found.
 #[derive(Default)]
-pub(super) struct Lookups {
-    found: HashMap<Table, HashMap<String, Found>>,
-    /// Looked up for this chunk (found or not): no need to ask again.
-    asked: HashMap<Table, HashSet<String>>,
-}
+pub(super) struct Lookups(HashMap<Table, HashMap<String, Option<Found>>>);
 
 impl Lookups {
-    /// `Some(found)` when `external_id` was looked up for the chunk (`None` inside: no row).
+    /// `Some(found)` when `external_id` was looked up for the chunk.
     pub(super) fn get(&self, table: Table, external_id: &str) -> Option<Option<Found>> {
-        let asked = self.asked.get(&table)?.contains(external_id);
-        asked.then(|| self.found.get(&table)?.get(external_id).copied())
+        self.0.get(&table)?.get(external_id).copied()
     }
 
     /// A row this import just created, for the rows after it in the same chunk.
     pub(super) fn created(&mut self, table: Table, external_id: &str, found: Found) {
-        self.asked
-            .entry(table)
-            .or_default()
-            .insert(external_id.to_owned());
-        self.found
-            .entry(table)
-            .or_default()
-            .insert(external_id.to_owned(), found);
+        let ids = self.0.entry(table).or_default();
+        ids.insert(external_id.to_owned(), Some(found));
     }
 }
 
@@ -194,20 +183,16 @@ impl Importer<'_> {
                 }
                 q.fetch_all(c).await?
             });
-            let found = lookups.found.entry(table).or_default();
+            let known = lookups.0.entry(table).or_default();
+            known.extend(ids.into_iter().map(|id| (id.to_owned(), None)));
             for (id, owner_id, account_id, external_id) in rows {
-                found.insert(
-                    external_id,
-                    Found {
-                        id,
-                        owner_id,
-                        account_id,
-                    },
-                );
+                let found = Found {
+                    id,
+                    owner_id,
+                    account_id,
+                };
+                known.insert(external_id, Some(found));
             }
-            lookups
-                .asked
-                .insert(table, ids.into_iter().map(str::to_owned).collect());
         }
         self.lookups = lookups;
         Ok(())
@@ -217,19 +202,8 @@ impl Importer<'_> {
     pub(super) async fn write_inserts(&mut self) -> Result<()> {
         let i = &mut self.inserts;
         for rows in [&mut i.deals, &mut i.history, &mut i.activities] {
-            if !rows.is_empty() {
-                rows.write(self.tx).await?;
-            }
+            rows.write(self.tx).await?;
         }
         Ok(())
     }
-}
-
-/// Shorthands for the values of an insert.
-pub(super) fn id(v: Option<Uuid>) -> Value {
-    Value::Id(v)
-}
-
-pub(super) fn text(v: Option<&str>) -> Value {
-    Value::Text(v.map(str::to_owned))
 }

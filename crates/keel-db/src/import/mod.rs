@@ -1335,22 +1335,22 @@ impl<'a> Importer<'a> {
         let currency = r.currency.as_deref().unwrap_or("CNY");
         let amount = r.amount_minor.unwrap_or(0);
         self.inserts.deals.push([
-            batch::id(Some(id)),
-            batch::text(Some(&r.name)),
+            Value::Id(Some(id)),
+            Value::text(Some(&r.name)),
             Value::Int(Some(amount)),
-            batch::text(Some(currency)),
-            batch::id(Some(stage.pipeline_id)),
-            batch::id(Some(stage.id)),
+            Value::text(Some(currency)),
+            Value::Id(Some(stage.pipeline_id)),
+            Value::Id(Some(stage.id)),
             Value::Time(Some(entered)),
             Value::Date(r.close_date),
             Value::Time(closed),
-            batch::id(Some(owner)),
-            batch::id(l.account),
-            batch::id(l.contact),
-            batch::text(r.kind.as_deref()),
-            batch::text(r.source.as_deref()),
-            batch::text(r.loss_reason.as_deref()),
-            batch::text(r.external_id.as_deref()),
+            Value::Id(Some(owner)),
+            Value::Id(l.account),
+            Value::Id(l.contact),
+            Value::text(r.kind.as_deref()),
+            Value::text(r.source.as_deref()),
+            Value::text(r.loss_reason.as_deref()),
+            Value::text(r.external_id.as_deref()),
             Value::Time(Some(entered)),
             Value::Time(Some(self.at)),
         ]);
@@ -1448,11 +1448,11 @@ impl<'a> Importer<'a> {
 
     fn stage_history(&mut self, deal: Uuid, from: Option<Uuid>, to: Uuid, at: DateTime<Utc>) {
         self.inserts.history.push([
-            batch::id(Some(new_id())),
-            batch::id(Some(deal)),
-            batch::id(from),
-            batch::id(Some(to)),
-            batch::id(Some(self.opts.actor.id)),
+            Value::Id(Some(new_id())),
+            Value::Id(Some(deal)),
+            Value::Id(from),
+            Value::Id(Some(to)),
+            Value::Id(Some(self.opts.actor.id)),
             Value::Time(Some(at)),
         ]);
     }
@@ -1531,20 +1531,20 @@ impl<'a> Importer<'a> {
         let id = new_id();
         let owner = owner.unwrap_or(self.opts.actor.id);
         self.inserts.activities.push([
-            batch::id(Some(id)),
-            batch::text(Some(&r.kind)),
-            batch::text(Some(&r.subject)),
-            batch::text(r.notes.as_deref()),
-            batch::id(Some(owner)),
+            Value::Id(Some(id)),
+            Value::text(Some(&r.kind)),
+            Value::text(Some(&r.subject)),
+            Value::text(r.notes.as_deref()),
+            Value::Id(Some(owner)),
             Value::Time(Some(at)),
             Value::Date(r.due),
             Value::Time(done),
-            batch::id(l.account),
-            batch::id(l.contact),
-            batch::id(l.deal),
-            batch::id(l.lead),
+            Value::Id(l.account),
+            Value::Id(l.contact),
+            Value::Id(l.deal),
+            Value::Id(l.lead),
             Value::Time(check_in),
-            batch::text(r.external_id.as_deref()),
+            Value::text(r.external_id.as_deref()),
             Value::Time(Some(self.at)),
         ]);
         // The facts `rollups::facts_of` would read back from the row just written.
