@@ -117,15 +117,3 @@ impl crate::Db {
         Ok(crate::one_page(rows, limit))
     }
 }
-
-impl Db {
-    /// The newest audit entry's id. Every write records one in its own transaction, and ids
-    /// are time-ordered, so this is a cheap version number of all the data (one index probe).
-    pub async fn latest_audit_id(&self) -> Result<Option<Uuid>> {
-        Ok(with_pool!(self, p => {
-            sqlx::query_scalar("SELECT id FROM audit_log ORDER BY id DESC LIMIT 1")
-                .fetch_optional(p)
-                .await?
-        }))
-    }
-}

@@ -39,6 +39,7 @@ pub mod teams;
 pub mod tokens;
 mod tx;
 pub mod visibility;
+mod zone;
 
 pub use connect::{Backend, DbConfig, PoolStats, redact_url};
 pub use error::DbError;

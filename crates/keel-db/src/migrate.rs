@@ -85,6 +85,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0012_dashboard_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0012_dashboard_indexes.sql"),
     },
+    Embedded {
+        version: 13,
+        description: "zone_and_version",
+        sqlite: include_str!("../migrations/sqlite/0013_zone_and_version.sql"),
+        postgres: include_str!("../migrations/postgres/0013_zone_and_version.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

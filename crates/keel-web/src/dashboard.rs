@@ -158,14 +158,10 @@ fn compare_text(c: Compare) -> &'static str {
     }
 }
 
-/// The data version: the newest audit entry (every write makes one, in its transaction).
+/// The data version, which every committed write raises. It is read before any panel, so an
+/// answer cached under it can only be newer than the version, never older.
 async fn version(state: &AppState) -> Result<String, AppError> {
-    Ok(state
-        .db
-        .latest_audit_id()
-        .await?
-        .map(|id| id.simple().to_string())
-        .unwrap_or_default())
+    Ok(state.db.data_version().await?.to_string())
 }
 
 /// An ETag for this view of this data version, in this language for this person.
