@@ -471,3 +471,32 @@ db_test!(
         check(&v, &raw(&t.db).await, None);
     }
 );
+
+db_test!(
+    async fn every_commit_raises_the_data_version_and_nothing_else_does(t: TestDb) {
+        crate::harness::load_demo(&t.db).await;
+        let v0 = t.db.data_version().await.unwrap();
+        // A rebuild of the rollups writes no audit entry, yet changes what panels show.
+        t.db.rebuild_rollups().await.unwrap();
+        let v1 = t.db.data_version().await.unwrap();
+        assert_eq!(v1, v0 + 1);
+        // A write that fails rolls back its version too.
+        let admin = keel_db::visibility::Actor {
+            id: id_of(&t.db, "zhao.min@yunfan.example").await,
+            role: keel_domain::roles::Role::Admin,
+            is_hr: true,
+        };
+        let bad = keel_db::activities::ActivityInput {
+            kind: "visit".into(),
+            subject: "拜访".into(),
+            owner_id: Uuid::nil(),
+            at: Utc::now(),
+            ..Default::default()
+        };
+        assert!(t.db.log_activity(&admin, &bad).await.is_err());
+        assert_eq!(t.db.data_version().await.unwrap(), v1);
+        // Reads change nothing.
+        t.db.org_zone().await.unwrap();
+        assert_eq!(t.db.data_version().await.unwrap(), v1);
+    }
+);
