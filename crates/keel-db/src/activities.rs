@@ -8,6 +8,7 @@ use crate::sort::{self, Cursor, Key, bind_cursor};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
+pub use keel_domain::crm::TaskState;
 use keel_domain::{ids::new_id, time::now};
 use uuid::Uuid;
 
@@ -58,31 +59,6 @@ pub enum About {
     Deal(Uuid),
     Lead(Uuid),
     Owner(Uuid),
-}
-
-/// Where a task stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaskState {
-    Open,
-    Done,
-    /// Open and due before today.
-    Overdue,
-}
-
-impl TaskState {
-    pub const ALL: [TaskState; 3] = [TaskState::Open, TaskState::Done, TaskState::Overdue];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskState::Open => "open",
-            TaskState::Done => "done",
-            TaskState::Overdue => "overdue",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<TaskState> {
-        TaskState::ALL.into_iter().find(|t| t.as_str() == s)
-    }
 }
 
 /// The activity list's filters.

@@ -3,31 +3,8 @@
 
 use crate::visibility::{Actor, line_sql};
 use crate::{Db, DbError, Result, with_pool};
+pub use keel_domain::crm::Module;
 use uuid::Uuid;
-
-/// The CRM modules whose default visibility admins set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Module {
-    Accounts,
-    Contacts,
-    Leads,
-    Deals,
-    Activities,
-    Satisfaction,
-}
-
-impl Module {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Module::Accounts => "accounts",
-            Module::Contacts => "contacts",
-            Module::Leads => "leads",
-            Module::Deals => "deals",
-            Module::Activities => "activities",
-            Module::Satisfaction => "satisfaction",
-        }
-    }
-}
 
 /// A SQL condition: the row aliased `alias` may be read by the actor bound to `$actor`, where
 /// `$all` is true when the actor reads everything in this module (director, admin, or a

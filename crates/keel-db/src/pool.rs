@@ -7,36 +7,8 @@ use crate::visibility::Actor;
 use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
 use chrono::{DateTime, TimeDelta, Utc};
 use keel_domain::{ids::new_id, time::now};
+pub use keel_domain::crm::PoolKind;
 use uuid::Uuid;
-
-/// Which kind of record is pooled; the value names the table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PoolKind {
-    Leads,
-    Accounts,
-}
-
-impl PoolKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PoolKind::Leads => "leads",
-            PoolKind::Accounts => "accounts",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PoolKind> {
-        [PoolKind::Leads, PoolKind::Accounts]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-
-    fn entity(self) -> &'static str {
-        match self {
-            PoolKind::Leads => "lead",
-            PoolKind::Accounts => "account",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct PoolRules {

@@ -1,8 +1,10 @@
 //! Goal progress, pace status and the SMART check. All maths is integer: progress is in
 //! permille (0..=1000) so a parent can average its children without floats drifting.
 
+use crate::metrics::{Metric, Unit};
 use crate::periods::Period;
 use chrono::NaiveDate;
+use uuid::Uuid;
 use serde::{Deserialize, Serialize};
 
 /// Which way a goal's metric should move.
@@ -413,6 +415,173 @@ fn smart_time_bound(input: &SmartInput) -> SmartItem {
             it
         }
         (Some(_), _) => item(T, Verdict::Pass, "smart-t-ok"),
+    }
+}
+
+/// Who a goal belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Owner {
+    Person(Uuid),
+    Team(Uuid),
+    Org,
+}
+
+impl Owner {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Owner::Person(_) => "person",
+            Owner::Team(_) => "team",
+            Owner::Org => "org",
+        }
+    }
+
+    /// `org`, `team:<id>` or `person:<id>`, the spelling of scopes elsewhere.
+    pub fn text(self) -> String {
+        match self {
+            Owner::Person(id) => format!("person:{id}"),
+            Owner::Team(id) => format!("team:{id}"),
+            Owner::Org => "org".into(),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Owner> {
+        let s = s.trim();
+        if s == "org" {
+            return Some(Owner::Org);
+        }
+        let (kind, id) = s.split_once(':')?;
+        let id = Uuid::parse_str(id.trim()).ok()?;
+        match kind {
+            "person" => Some(Owner::Person(id)),
+            "team" => Some(Owner::Team(id)),
+            _ => None,
+        }
+    }
+}
+
+/// What a goal counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Measure {
+    /// Measured live from the metric catalog for the owner's scope.
+    Metric(Metric),
+    /// Entered by hand: a plain number.
+    Number,
+    /// Entered by hand: a percentage, kept in permille (456 = 45.6%).
+    Percent,
+    /// Entered by hand: money in minor units of the organisation's currency.
+    Currency,
+    /// Done (1) or not done (0).
+    Done,
+}
+
+impl Measure {
+    /// `metric:<key>`, `number`, `percent`, `currency` or `done`.
+    pub fn text(self) -> String {
+        match self {
+            Measure::Metric(m) => format!("metric:{}", m.key()),
+            other => other.kind().to_owned(),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Measure> {
+        let s = s.trim();
+        if let Some(key) = s.strip_prefix("metric:") {
+            return Metric::parse(key).map(Measure::Metric);
+        }
+        Self::from_columns(s, None)
+    }
+
+    /// The `measure` column.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Measure::Metric(_) => "metric",
+            Measure::Number => "number",
+            Measure::Percent => "percent",
+            Measure::Currency => "currency",
+            Measure::Done => "done",
+        }
+    }
+
+    /// From the `measure` and `metric` columns.
+    pub fn from_columns(kind: &str, metric: Option<&str>) -> Option<Measure> {
+        Some(match kind {
+            "metric" => Measure::Metric(Metric::parse(metric?)?),
+            "number" => Measure::Number,
+            "percent" => Measure::Percent,
+            "currency" => Measure::Currency,
+            "done" => Measure::Done,
+            _ => return None,
+        })
+    }
+
+    /// How the values read; "done" is a count of 0 or 1.
+    pub fn unit(self) -> Unit {
+        match self {
+            Measure::Metric(m) => m.unit(),
+            Measure::Number | Measure::Done => Unit::Count,
+            Measure::Percent => Unit::Permille,
+            Measure::Currency => Unit::Money,
+        }
+    }
+
+    pub fn is_manual(self) -> bool {
+        !matches!(self, Measure::Metric(_))
+    }
+
+    /// The natural direction: the metric's, or up for manual measures.
+    pub fn default_direction(self) -> Direction {
+        match self {
+            Measure::Metric(m) if !m.higher_is_better() => Direction::Decrease,
+            _ => Direction::Increase,
+        }
+    }
+}
+
+/// Where a parent's progress comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Its own measure.
+    Own,
+    /// The weighted mean of its children's progress.
+    Children,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Own => "own",
+            Rule::Children => "children",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Rule> {
+        [Rule::Own, Rule::Children]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    /// Everyone in the organisation.
+    Public,
+    /// The owner's reporting chain (the owner, the people above them), contributors,
+    /// directors, admins and HR.
+    Private,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Private => "private",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Visibility> {
+        [Visibility::Public, Visibility::Private]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 

@@ -1,6 +1,7 @@
 //! keel's domain: pure types and rules, no I/O. Every other crate depends on this one.
 
 pub mod checkins;
+pub mod crm;
 pub mod goals;
 pub mod ids;
 pub mod insights;
