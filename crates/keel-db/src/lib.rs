@@ -8,8 +8,6 @@ pub mod activities;
 pub mod audit;
 mod backup;
 pub mod bulk;
-pub mod checkin_feedback;
-pub mod checkin_team;
 pub mod checkins;
 mod connect;
 pub mod contacts;

@@ -7,7 +7,7 @@
 use crate::demo_goals::DemoTeam;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use keel_db::Db;
-use keel_db::checkin_team::{CheckinSeed, CommentSeed, FlagSeed, ItemSeed};
+use keel_db::checkins::team::{CheckinSeed, CommentSeed, FlagSeed, ItemSeed};
 use keel_db::goals::{GoalQuery, GoalUpdate, Owner};
 use keel_db::visibility::Actor;
 use keel_domain::checkins::{Cadence, Cycle, Reaction, Schedule};

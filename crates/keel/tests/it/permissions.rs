@@ -1306,7 +1306,7 @@ struct CheckinFixture {
 
 impl CheckinFixture {
     async fn new(db: &keel_db::Db, demo: &Demo) -> CheckinFixture {
-        use keel_db::checkin_team::{CheckinSeed, FlagSeed};
+        use keel_db::checkins::team::{CheckinSeed, FlagSeed};
         use keel_domain::checkins::{Cadence, Schedule};
         let admin = id_of(db, &demo.admin).await;
         let member = id_of(db, &demo.member).await;

@@ -3,7 +3,7 @@
 //! A check-in, mood included, is private to the person's reporting chain: the person, anyone
 //! above them, and directors, admins and HR. The rule is in [`visible_sql`] and
 //! [`Db::sees_private_of`]; handlers never decide it. A check-in can be edited until someone
-//! above the person reviews it (see `checkin_feedback`) or its cycle ends: submitting again in
+//! above the person reviews it (see `feedback`) or its cycle ends: submitting again in
 //! the same cycle updates it, and is refused once it was reviewed.
 //!
 //! Goal updates are points of the goal's progress (`goal_updates`, source `checkin`); manual
@@ -17,6 +17,9 @@ use keel_domain::checkins::{CONFIDENCE, Cadence, Cycle, MOOD, Schedule};
 use keel_domain::{ids::new_id, time::now};
 use std::collections::HashMap;
 use uuid::Uuid;
+
+pub mod feedback;
+pub mod team;
 
 /// A check-in as its readers see it.
 #[derive(Clone, Debug)]
