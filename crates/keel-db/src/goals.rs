@@ -8,8 +8,8 @@
 use crate::visibility::{Actor, line_sql};
 use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-pub use keel_domain::goals::{Measure, Owner, Rule, Visibility};
 use keel_domain::goals::{Direction, Status};
+pub use keel_domain::goals::{Measure, Owner, Rule, Visibility};
 use keel_domain::periods::{Period, PeriodKind};
 use keel_domain::roles::Role;
 use keel_domain::{ids::new_id, time::now};

@@ -16,6 +16,7 @@ pub mod crm;
 pub mod dashboard;
 pub mod deals;
 mod error;
+pub mod export;
 pub mod goal_progress;
 pub mod goals;
 pub mod import;

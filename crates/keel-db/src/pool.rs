@@ -6,8 +6,8 @@
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, Tx, audit, with_pool, with_tx};
 use chrono::{DateTime, TimeDelta, Utc};
-use keel_domain::{ids::new_id, time::now};
 pub use keel_domain::crm::PoolKind;
+use keel_domain::{ids::new_id, time::now};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]

@@ -4,8 +4,8 @@
 use crate::metrics::{Metric, Unit};
 use crate::periods::Period;
 use chrono::NaiveDate;
-use uuid::Uuid;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// Which way a goal's metric should move.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -12,8 +12,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;
-use keel_db::checkins::feedback::{Comment, Flag};
 use keel_db::checkins::CheckinQuery;
+use keel_db::checkins::feedback::{Comment, Flag};
 use keel_domain::checkins::Reaction;
 use keel_i18n::Locale;
 use keel_views::{

@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use keel_db::activities::{KINDS, TaskState};
-use keel_db::import::{ExportFilter, ExportValue, export_columns};
+use keel_db::export::{ExportFilter, ExportValue, export_columns};
 use keel_domain::time::now;
 use keel_import::Entity;
 use serde::Deserialize;

@@ -6,7 +6,8 @@ use crate::cli::{
 };
 use crate::settings::Settings;
 use clap::ValueEnum;
-use keel_db::import::{ExportValue, ImportOptions, ImportReport, codes, export_columns};
+use keel_db::export::{ExportValue, export_columns};
+use keel_db::import::{ImportOptions, ImportReport, codes};
 use keel_db::visibility::Actor;
 use keel_db::{Db, SCHEMA_VERSION, redact_url};
 use keel_import::{Entity, Source};
