@@ -3,7 +3,7 @@
 //! America/New_York across its daylight-saving changes), the SQL recomputation agrees with the
 //! rollups, and changing the zone rebuilds them, audited.
 
-use crate::harness::{TestDb, TestServer, body, id_of, load_demo, signed_in};
+use crate::harness::{TestServer, body, id_of, load_demo, signed_in};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use keel_db::activities::ActivityInput;
 use keel_db::audit::AuditQuery;
