@@ -249,10 +249,10 @@ impl Db {
             }
         });
         sql.push_str(&format!(" AND {keyset} ORDER BY {order} LIMIT $13"));
-        // Whole days in UTC, the date range inclusive at both ends.
-        let start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-        let from = q.from.map(start);
-        let to = q.to.map(|d| start(d) + chrono::TimeDelta::days(1));
+        // Whole days of the organisation's calendar, the date range inclusive at both ends.
+        let zone = self.org_zone().await?;
+        let from = q.from.map(|d| zone.start_of(d));
+        let to = q.to.map(|d| zone.range(d, d).1);
         let limit = q.limit.clamp(1, 500);
         let rows = with_pool!(self, p => {
             let query = sqlx::query_as::<_, Activity>(sqlx::AssertSqlSafe(sql))
@@ -290,8 +290,7 @@ impl Db {
     /// "My day": the actor's own open tasks due today or earlier (overdue first) and today's
     /// visits and meetings.
     pub async fn my_day(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<Activity>> {
-        let start = today.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-        let end = start + chrono::TimeDelta::days(1);
+        let (start, end) = self.org_zone().await?.range(today, today);
         Ok(with_pool!(self, p => {
             sqlx::query_as::<_, Activity>(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} WHERE x.owner_id = $1 AND ( \

@@ -154,10 +154,6 @@ fn people_in(col: &str, people: Option<&[Uuid]>, first: usize) -> String {
     }
 }
 
-fn midnight(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    d.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
-}
-
 /// Months from `first` to `last` (month starts), inclusive.
 fn months(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
     let mut out = Vec::new();
@@ -444,10 +440,11 @@ impl Db {
              FROM accounts a WHERE a.tags <> '' AND ({key}){}",
             people_in("a.owner_id", people, 3)
         );
+        let (start, end) = self.org_zone().await?.range(from, to);
         let mut rows: Vec<(Uuid, String, i32)> = with_pool!(self, p => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(midnight(from))
-                .bind(midnight(to.succ_opt().expect("a next day")));
+                .bind(start)
+                .bind(end);
             for id in people.unwrap_or_default() {
                 q = q.bind(*id);
             }
@@ -481,10 +478,11 @@ impl Db {
              GROUP BY s.account_id, a.name ORDER BY SUM(s.score) * 1000 / COUNT(*), a.name LIMIT 5",
             people_in("s.owner_id", people, 3)
         );
+        let (start, end) = self.org_zone().await?.range(from, to);
         let rows: Vec<(Uuid, String, i64, i64)> = with_pool!(self, p => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(midnight(from))
-                .bind(midnight(to.succ_opt().expect("a next day")));
+                .bind(start)
+                .bind(end);
             for id in people.unwrap_or_default() {
                 q = q.bind(*id);
             }

@@ -9,8 +9,8 @@ use crate::deals::DealQuery;
 use crate::sort::{Cursor, Key};
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, with_pool};
-use chrono::{DateTime, NaiveDate, Utc};
-use keel_domain::time::now;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use keel_domain::time::Zone;
 use keel_import::Entity;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -24,8 +24,8 @@ pub enum ExportValue {
     /// Minor units; written as major units with two decimals.
     Money(i64),
     Date(NaiveDate),
-    /// UTC.
-    DateTime(DateTime<Utc>),
+    /// The organisation's local time (what an import reads back from a time without offset).
+    DateTime(NaiveDateTime),
     Bool(bool),
 }
 
@@ -34,7 +34,7 @@ impl ExportValue {
         value.map_or(ExportValue::Empty, ExportValue::Text)
     }
 
-    /// The cell as text: money as `1234.50`, dates ISO, times UTC to the second.
+    /// The cell as text: money as `1234.50`, dates ISO, times local to the second.
     pub fn to_text(&self) -> String {
         match self {
             ExportValue::Empty => String::new(),
@@ -180,7 +180,8 @@ pub struct ExportFilter {
     pub open_only: bool,
     /// A sort of the entity's list (`crate::sort`); empty for its default.
     pub sort: String,
-    /// Activities: kind, task state, date range (UTC days, inclusive) and today.
+    /// Activities: kind, task state, date range (the organisation's local days, inclusive)
+    /// and today.
     pub kind: Option<String>,
     pub state: Option<TaskState>,
     pub from: Option<NaiveDate>,
@@ -322,6 +323,7 @@ impl Db {
             ..DealQuery::default()
         };
         let (deals, cursor) = self.deals(actor, &q).await?;
+        let zone = self.org_zone().await?;
         let ids: Vec<Uuid> = deals.iter().map(|d| d.id).collect();
         let mut extra: HashMap<Uuid, DealExtra> = self
             .rows_by_id::<DealExtra>(
@@ -347,7 +349,7 @@ impl Db {
                     ExportValue::Text(d.stage_name),
                     d.expected_close
                         .map_or(ExportValue::Empty, ExportValue::Date),
-                    ExportValue::Date(d.created_at.date_naive()),
+                    ExportValue::Date(zone.day_of(d.created_at)),
                     ExportValue::text(e.owner_email),
                     ExportValue::Text(d.owner_name),
                     linked(e.account_external_id, d.account_id),
@@ -448,12 +450,16 @@ impl Db {
             state: filter.state,
             from: filter.from,
             to: filter.to,
-            today: filter.today.unwrap_or_else(|| now().date_naive()),
+            today: match filter.today {
+                Some(today) => today,
+                None => self.org_zone().await?.today(),
+            },
             after,
             limit: EXPORT_PAGE,
             ..Default::default()
         };
         let (activities, cursor) = self.activity_list(actor, &q).await?;
+        let zone = self.org_zone().await?;
         let ids: Vec<Uuid> = activities.iter().map(|a| a.id).collect();
         let rows = self
             .rows_by_id::<ActivityExport>(
@@ -470,7 +476,7 @@ impl Db {
             )
             .await?
             .into_iter()
-            .map(ActivityExport::into_row)
+            .map(|a| a.into_row(zone))
             .collect();
         Ok(ExportPage::new(rows, cursor))
     }
@@ -617,13 +623,13 @@ impl ActivityExport {
             )
     }
 
-    fn into_row(self) -> Vec<ExportValue> {
+    fn into_row(self, zone: Zone) -> Vec<ExportValue> {
         let (related_id, related_name) = self.related();
         vec![
             external(self.external_id, self.id),
             ExportValue::Text(self.kind),
             ExportValue::Text(self.subject),
-            ExportValue::DateTime(self.at),
+            ExportValue::DateTime(zone.local(self.at).naive_local()),
             self.due_date.map_or(ExportValue::Empty, ExportValue::Date),
             ExportValue::Bool(self.done_at.is_some()),
             related_id,

@@ -403,6 +403,7 @@ pub(crate) async fn write_goal_value(
     );
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     let point = new_id();
+    let zone = crate::zone::zone_in(tx).await?;
     with_tx!(&mut *tx, c => {
         sqlx::query("UPDATE goals SET current_value = $2, updated_at = $3 WHERE id = $1")
             .bind(goal.id)
@@ -419,7 +420,7 @@ pub(crate) async fn write_goal_value(
         .bind(actor)
         .bind(source)
         .bind(at)
-        .bind(at.date_naive())
+        .bind(zone.day_of(at))
         .bind(value)
         .bind(progress)
         .bind(comment)

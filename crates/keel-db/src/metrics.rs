@@ -278,8 +278,10 @@ impl Db {
             }
         };
         let sql = format!("{sql}{}", people_filter("d.owner_id", people, first));
-        let stalled_since = now.today.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
-            - chrono::Duration::days(i64::from(now.stalled_days));
+        let stalled_since = self
+            .org_zone()
+            .await?
+            .start_of(now.today - chrono::Duration::days(i64::from(now.stalled_days)));
         let value: i64 = with_pool!(self, p => {
             let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(currency);
             let mut q = match metric {

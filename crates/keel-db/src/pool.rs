@@ -112,11 +112,9 @@ impl Db {
                 DbError::NotFound
             });
         }
-        let day_start = at
-            .date_naive()
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc();
+        // "Per day" is the organisation's local day.
+        let zone = crate::zone::zone_in(&mut tx).await?;
+        let day_start = zone.start_of(zone.day_of(at));
         let claimed_today: i64 = with_tx!(&mut tx, c => {
             sqlx::query_scalar(
                 "SELECT COUNT(*) FROM pool_events WHERE person_id = $1 AND kind = $2 AND action = 'claim' AND at >= $3",

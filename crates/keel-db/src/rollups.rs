@@ -13,6 +13,7 @@ use crate::{Backend, Db, Result, Tx, with_pool, with_tx};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use keel_domain::metrics::{self as m, Contribution, Fact, Totals};
 use keel_domain::pipeline::Category;
+use keel_domain::time::Zone;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -26,11 +27,16 @@ pub enum Source {
     Satisfaction(Uuid),
 }
 
-/// The facts `source` contributes as it stands in the transaction now (none once deleted).
+/// The facts `source` contributes as it stands in the transaction now (none once deleted),
+/// on the organisation's local days.
 pub(crate) async fn facts_of(tx: &mut Tx, source: Source) -> Result<Vec<Contribution>> {
-    fn day(t: DateTime<Utc>) -> NaiveDate {
-        t.date_naive()
-    }
+    let zone = crate::zone::zone_in(tx).await?;
+    facts_in(tx, zone, source).await
+}
+
+/// [`facts_of`] with the organisation's zone already known (an import reads it once).
+pub(crate) async fn facts_in(tx: &mut Tx, zone: Zone, source: Source) -> Result<Vec<Contribution>> {
+    let day = |t: DateTime<Utc>| zone.day_of(t);
     Ok(match source {
         Source::Deal(id) => {
             type Row = (
@@ -129,8 +135,9 @@ pub(crate) async fn facts_of(tx: &mut Tx, source: Source) -> Result<Vec<Contribu
 /// Applies what changed in `source` since `before` was read: adds its facts now, takes away
 /// the old ones, and writes only the cells whose sum moved.
 pub(crate) async fn settle(tx: &mut Tx, source: Source, before: Vec<Contribution>) -> Result<()> {
+    let zone = crate::zone::zone_in(tx).await?;
     let mut ledger = Ledger::default();
-    ledger.settle(tx, source, before).await?;
+    ledger.settle(tx, zone, source, before).await?;
     ledger.write(tx).await
 }
 
@@ -152,10 +159,11 @@ impl Ledger {
     pub(crate) async fn settle(
         &mut self,
         tx: &mut Tx,
+        zone: Zone,
         source: Source,
         before: Vec<Contribution>,
     ) -> Result<()> {
-        let after = facts_of(tx, source).await?;
+        let after = facts_in(tx, zone, source).await?;
         self.add(after, 1);
         self.add(before, -1);
         Ok(())
@@ -246,9 +254,10 @@ fn month_sql(backend: Backend, col: &str) -> String {
 }
 
 /// Every fact recomputed from the raw rows, as `(person_id, day, fact, currency, value)` rows
-/// (not yet summed). The same definitions as `keel_domain::metrics`, written in SQL.
-fn facts_sql(backend: Backend) -> String {
-    facts_sql_where(backend, false)
+/// (not yet summed), on the local days of `zone`. The same definitions as
+/// `keel_domain::metrics`, written in SQL.
+fn facts_sql(backend: Backend, zone: Zone) -> String {
+    facts_sql_where(backend, zone, false)
 }
 
 /// The conditions a filtered metric puts on each source row (see [`crate::metrics::Filter`]):
@@ -284,18 +293,13 @@ fn filter_cond(alias: &str) -> String {
 }
 
 /// [`facts_sql`], optionally with the filter conditions of [`filter_cond`] on every branch.
-fn facts_sql_where(backend: Backend, filtered: bool) -> String {
-    let (day, days_between) = match backend {
-        Backend::Sqlite => (
-            "substr({}, 1, 10)",
-            "MAX(0, CAST(julianday(substr(d.closed_at, 1, 10)) - julianday(substr(d.created_at, 1, 10)) AS INTEGER))",
-        ),
-        Backend::Postgres => (
-            "CAST(({} AT TIME ZONE 'UTC') AS date)",
-            "GREATEST(0, CAST((d.closed_at AT TIME ZONE 'UTC') AS date) - CAST((d.created_at AT TIME ZONE 'UTC') AS date))",
-        ),
+fn facts_sql_where(backend: Backend, zone: Zone, filtered: bool) -> String {
+    let between = crate::zone::days_between_sql(backend, zone, "d.created_at", "d.closed_at");
+    let days_between = match backend {
+        Backend::Sqlite => format!("MAX(0, {between})"),
+        Backend::Postgres => format!("GREATEST(0, {between})"),
     };
-    let d = |col: &str| day.replace("{}", col);
+    let d = |col: &str| crate::zone::day_sql(backend, zone, col);
     let won = "FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.category = 'won' AND d.closed_at IS NOT NULL";
     let task_due = "FROM activities a WHERE a.kind = 'task' AND a.due_date IS NOT NULL";
     let due = "a.due_date";
@@ -354,19 +358,21 @@ fn facts_sql_where(backend: Backend, filtered: bool) -> String {
 }
 
 /// The recomputed sums, zero sums left out as the rollups table may keep them.
-fn expected_sql(backend: Backend) -> String {
+fn expected_sql(backend: Backend, zone: Zone) -> String {
     format!(
         "SELECT f.person_id, f.day, f.fact, f.currency, CAST(SUM(f.value) AS BIGINT) AS value FROM ({}) AS f \
          GROUP BY f.person_id, f.day, f.fact, f.currency HAVING SUM(f.value) <> 0",
-        facts_sql(backend)
+        facts_sql(backend, zone)
     )
 }
 
-/// Recomputes every rollup inside `tx` (bulk loads use this rather than one settle per row).
+/// Recomputes every rollup inside `tx` (bulk loads use this rather than one settle per row),
+/// on the local days of the organisation's zone as `tx` sees it.
 pub(crate) async fn rebuild_in(tx: &mut Tx, backend: Backend) -> Result<u64> {
+    let zone = crate::zone::zone_in(tx).await?;
     let sql = format!(
         "INSERT INTO rollups (person_id, day, fact, currency, value) {}",
-        expected_sql(backend)
+        expected_sql(backend, zone)
     );
     let monthly = format!(
         "INSERT INTO rollups_monthly (person_id, month, fact, currency, value) \
@@ -460,7 +466,7 @@ impl Db {
     pub async fn check_rollups(&self, limit: u32) -> Result<Vec<Difference>> {
         type Row = (Uuid, NaiveDate, String, String, i64);
         let backend = self.backend();
-        let expected = expected_sql(backend);
+        let expected = expected_sql(backend, self.org_zone().await?);
         let daily = (
             expected.clone(),
             "SELECT person_id, day, fact, currency, value FROM rollups WHERE value <> 0".to_owned(),
@@ -637,7 +643,7 @@ impl Db {
         let mut sql = format!(
             "SELECT f.day, f.fact, f.currency, CAST(SUM(f.value) AS BIGINT) FROM ({}) AS f \
              WHERE f.day >= $1 AND f.day <= $2",
-            facts_sql_where(self.backend(), true)
+            facts_sql_where(self.backend(), self.org_zone().await?, true)
         );
         if let Some(people) = people {
             if people.is_empty() {

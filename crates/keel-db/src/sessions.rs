@@ -18,6 +18,33 @@ pub struct SessionUser {
     pub is_hr: bool,
     pub locale: Option<String>,
     pub last_seen_at: DateTime<Utc>,
+    /// The zone they chose to see times in (NULL: the organisation's).
+    pub time_zone: Option<String>,
+    /// The organisation's zone, read in the same query: every request sees the current one,
+    /// whichever server changed it.
+    pub org_time_zone: Option<String>,
+}
+
+/// The organisation's zone as a column of a person query.
+pub(crate) const ORG_ZONE_COLUMN: &str =
+    "(SELECT o.time_zone FROM organisation o WHERE o.id = 1) AS org_time_zone";
+
+impl SessionUser {
+    /// The organisation's zone: its calendar.
+    pub fn org_zone(&self) -> keel_domain::time::Zone {
+        self.org_time_zone
+            .as_deref()
+            .and_then(keel_domain::time::Zone::parse)
+            .unwrap_or_default()
+    }
+
+    /// The zone this person sees times in.
+    pub fn viewer_zone(&self) -> keel_domain::time::Zone {
+        self.time_zone
+            .as_deref()
+            .and_then(keel_domain::time::Zone::parse)
+            .unwrap_or_else(|| self.org_zone())
+    }
 }
 
 impl Db {
@@ -52,13 +79,13 @@ impl Db {
         idle: Duration,
     ) -> Result<Option<SessionUser>> {
         Ok(with_pool!(self, p => {
-            sqlx::query_as::<_, SessionUser>(
+            sqlx::query_as::<_, SessionUser>(sqlx::AssertSqlSafe(format!(
                 "SELECT p.id AS person_id, p.name, p.email, p.role, p.is_hr, p.locale, \
-                        s.last_seen_at \
+                        s.last_seen_at, p.time_zone, {ORG_ZONE_COLUMN} \
                  FROM sessions s JOIN people p ON p.id = s.person_id \
                  WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 \
                    AND p.active",
-            )
+            )))
             .bind(token_hash)
             .bind(now)
             .bind(now - idle)

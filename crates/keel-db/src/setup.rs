@@ -14,6 +14,8 @@ pub struct FirstAdmin {
     pub email: String,
     pub password_hash: String,
     pub locale: String,
+    /// The organisation's time zone: its days, weeks, months and quarters.
+    pub time_zone: keel_domain::time::Zone,
 }
 
 /// An organisation's structure to create with it (the demo).
@@ -56,12 +58,13 @@ impl Db {
         let mut tx = self.begin_write().await?;
         with_tx!(&mut tx, c => {
             sqlx::query(
-                "INSERT INTO organisation (id, name, default_locale, created_at) \
-                 VALUES (1, $1, $2, $3)",
+                "INSERT INTO organisation (id, name, default_locale, created_at, time_zone) \
+                 VALUES (1, $1, $2, $3, $4)",
             )
             .bind(&a.organisation)
             .bind(&a.locale)
             .bind(at)
+            .bind(a.time_zone.name())
             .execute(&mut *c)
             .await
             .map_err(|e| match crate::error::unique_violation(&e) {
@@ -75,8 +78,10 @@ impl Db {
             entity: "organisation",
             entity_id: None,
             summary: format!(
-                "organisation '{}' with first admin {}",
-                a.organisation, a.email
+                "organisation '{}' ({}) with first admin {}",
+                a.organisation,
+                a.time_zone.name(),
+                a.email
             ),
         };
         let admin = NewPerson {

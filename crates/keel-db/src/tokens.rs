@@ -101,12 +101,14 @@ impl Db {
     pub async fn token_user(&self, hash: &[u8]) -> Result<Option<SessionUser>> {
         let at = now();
         let user = with_pool!(self, p => {
-            sqlx::query_as::<_, SessionUser>(
+            sqlx::query_as::<_, SessionUser>(sqlx::AssertSqlSafe(format!(
                 "SELECT p.id AS person_id, p.name, p.email, p.role, p.is_hr, p.locale, \
-                        COALESCE(t.last_used_at, t.created_at) AS last_seen_at \
+                        COALESCE(t.last_used_at, t.created_at) AS last_seen_at, p.time_zone, \
+                        {} \
                  FROM api_tokens t JOIN people p ON p.id = t.person_id \
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND p.active",
-            )
+                crate::sessions::ORG_ZONE_COLUMN
+            )))
             .bind(hash)
             .fetch_optional(p)
             .await?

@@ -1,7 +1,7 @@
 //! Timestamps are made in Rust and truncated to microseconds: PostgreSQL keeps microseconds,
 //! SQLite would keep whatever we give it, and a value must read back equal on both.
 
-use chrono::{DateTime, DurationRound, NaiveDate, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, DurationRound, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// The current time, truncated to whole microseconds.
@@ -58,6 +58,51 @@ impl Zone {
         Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight exists"))
     }
 
+    /// The instant of a local wall-clock time: the earlier one when a daylight-saving change
+    /// repeats it, the first instant after the gap when one skips it.
+    pub fn from_local(self, at: NaiveDateTime) -> DateTime<Utc> {
+        let mut t = at;
+        for _ in 0..(24 * 60) {
+            if let Some(local) = self.0.from_local_datetime(&t).earliest() {
+                return local.with_timezone(&Utc);
+            }
+            t = (t + TimeDelta::minutes(1))
+                .duration_trunc(TimeDelta::minutes(1))
+                .unwrap_or(t + TimeDelta::minutes(1));
+        }
+        Utc.from_utc_datetime(&at)
+    }
+
+    /// The zone's UTC offset at an instant, in seconds (east positive).
+    pub fn offset_at(self, at: DateTime<Utc>) -> i32 {
+        use chrono::Offset;
+        self.0
+            .offset_from_utc_datetime(&at.naive_utc())
+            .fix()
+            .local_minus_utc()
+    }
+
+    /// The IANA names a person may choose from: every canonical `Area/Place` zone and `UTC`,
+    /// sorted.
+    pub fn names() -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|tz| tz.name())
+            .filter(|n| {
+                *n == "UTC"
+                    || (n.contains('/')
+                        && ![
+                            "Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Chile/", "Mexico/",
+                        ]
+                        .iter()
+                        .any(|p| n.starts_with(p)))
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// The half-open UTC range `[start, end)` covering the local days `from..=to`.
     pub fn range(self, from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
         let end = to.succ_opt().unwrap_or(to);
@@ -73,13 +118,7 @@ impl Zone {
     /// from then on)`, preceded by the offset at `from`. What SQL needs to bucket instants by
     /// local day without a time-zone database of its own (SQLite has none).
     pub fn offsets(self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTime<Utc>, i32)> {
-        use chrono::Offset;
-        let offset = |t: DateTime<Utc>| {
-            self.0
-                .offset_from_utc_datetime(&t.naive_utc())
-                .fix()
-                .local_minus_utc()
-        };
+        let offset = |t: DateTime<Utc>| self.offset_at(t);
         let mut out = vec![(from, offset(from))];
         // Offsets change at most a few times a year; a change is found by stepping a day at a
         // time and bisecting to the second where it happens.
@@ -153,6 +192,23 @@ mod tests {
                 (utc("2026-11-01T06:00:00Z"), -5 * 3600),
             ]
         );
+    }
+
+    #[test]
+    fn local_times_become_instants_even_in_a_gap() {
+        let z = Zone::parse("America/New_York").unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
+        // 02:30 does not exist that night: the first instant after the gap is 03:00 EDT.
+        assert_eq!(
+            z.from_local(d.and_hms_opt(2, 30, 0).unwrap()),
+            utc("2026-03-08T07:00:00Z")
+        );
+        assert_eq!(
+            z.from_local(d.and_hms_opt(9, 0, 0).unwrap()),
+            utc("2026-03-08T13:00:00Z")
+        );
+        assert!(Zone::names().contains(&"Asia/Shanghai"));
+        assert!(Zone::names().iter().all(|n| Zone::parse(n).is_some()));
     }
 
     #[test]

@@ -1,11 +1,21 @@
 //! Dates, numbers and money as each language writes them.
 
 use crate::Locale;
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Timelike};
 
 const MONTHS_EN: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+
+/// A UTC offset as people read it: `UTC+8`, `UTC-4`, `UTC+5:30`.
+pub fn offset_label(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    match minutes % 60 {
+        0 => format!("UTC{sign}{}", minutes / 60),
+        m => format!("UTC{sign}{}:{m:02}", minutes / 60),
+    }
+}
 
 impl Locale {
     /// `2026年3月5日` / `5 Mar 2026`.
@@ -21,13 +31,18 @@ impl Locale {
         }
     }
 
-    /// A moment, to the minute, in UTC (said so, to avoid guessing).
-    pub fn datetime(self, t: DateTime<Utc>) -> String {
+    /// A moment, to the minute, in the zone it is given in, with that zone's UTC offset at
+    /// the time (so a reader never has to guess): `5 Mar 2026 17:07 UTC+8`. Callers pass the
+    /// instant in the viewer's zone (`zone.local(t)`).
+    pub fn moment<Tz: TimeZone>(self, t: DateTime<Tz>) -> String {
+        let offset = t.offset().fix().local_minus_utc();
+        let local = t.naive_local();
         format!(
-            "{} {:02}:{:02} UTC",
-            self.date(t.date_naive()),
-            t.hour(),
-            t.minute()
+            "{} {:02}:{:02} {}",
+            self.date(local.date()),
+            local.hour(),
+            local.minute(),
+            offset_label(offset)
         )
     }
 
@@ -89,7 +104,14 @@ mod tests {
         assert_eq!(Locale::ZhCn.date(d), "2026年3月5日");
         assert_eq!(Locale::En.date(d), "5 Mar 2026");
         let t = d.and_hms_opt(9, 7, 0).unwrap().and_utc();
-        assert_eq!(Locale::En.datetime(t), "5 Mar 2026 09:07 UTC");
+        assert_eq!(Locale::En.moment(t), "5 Mar 2026 09:07 UTC+0");
+        let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        assert_eq!(
+            Locale::ZhCn.moment(t.with_timezone(&beijing)),
+            "2026年3月5日 17:07 UTC+8"
+        );
+        assert_eq!(offset_label(-4 * 3600), "UTC-4");
+        assert_eq!(offset_label(19800), "UTC+5:30");
     }
 
     #[test]

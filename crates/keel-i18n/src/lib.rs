@@ -3,6 +3,7 @@
 //! and keys identical.
 
 mod format;
+pub use format::offset_label;
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/settings", get(page))
         .route("/settings/password", post(change_password))
+        .route("/settings/time-zone", post(change_zone))
         .route("/settings/tokens", post(create_token))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
 }
@@ -37,6 +38,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 }
 
 struct Notes {
+    /// A zone refused, with what was wrong.
+    zone_error: Option<String>,
     new_token: Option<String>,
     notice: Option<String>,
     error: Option<String>,
@@ -57,10 +60,10 @@ async fn render(
                 id: t.id.to_string(),
                 name: t.name,
                 prefix: t.prefix,
-                created: l.datetime(t.created_at),
+                created: me.time(t.created_at),
                 last_used: t
                     .last_used_at
-                    .map(|d| l.datetime(d))
+                    .map(|d| me.time(d))
                     .unwrap_or_else(|| "—".into()),
                 revoked: t.revoked_at.is_some(),
             })
@@ -68,6 +71,14 @@ async fn render(
         new_token: notes.new_token,
         notice: notes.notice,
         error: notes.error,
+        zones: crate::zones::zone_choices(
+            state.db.own_zone(me.user.person_id).await?,
+            Some(l.t_args(
+                "settings-time-zone-org",
+                &[("zone", &crate::zones::zone_label(me.zone()))],
+            )),
+        ),
+        zone_error: notes.zone_error,
         chrome: me.ctx.chrome(),
     };
     Ok((status, Html(page.render()?)).into_response())
@@ -79,6 +90,7 @@ async fn page(State(state): State<AppState>, me: Me) -> Result<Response, AppErro
         &state,
         &me,
         Notes {
+            zone_error: None,
             new_token: None,
             notice: None,
             error: None,
@@ -86,6 +98,31 @@ async fn page(State(state): State<AppState>, me: Me) -> Result<Response, AppErro
         StatusCode::OK,
     )
     .await
+}
+
+/// Chooses the zone times are shown in (empty: the organisation's).
+async fn change_zone(
+    State(state): State<AppState>,
+    me: Me,
+    Form(f): Form<crate::zones::ZoneForm>,
+) -> Result<Response, AppError> {
+    me.require(Action::ManageOwnAccount)?;
+    let l = me.l();
+    match crate::zones::parse_zone(l, &f.time_zone) {
+        Ok(zone) => {
+            state.db.set_own_zone(me.user.person_id, zone).await?;
+            Ok(Redirect::to("/settings").into_response())
+        }
+        Err(e) => {
+            let notes = Notes {
+                zone_error: Some(e),
+                new_token: None,
+                notice: None,
+                error: None,
+            };
+            render(&state, &me, notes, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -115,6 +152,7 @@ async fn change_password(
     let throttle = login::Throttle::count(&state, &email, &address).await?;
     if throttle.exceeded {
         let notes = Notes {
+            zone_error: None,
             new_token: None,
             notice: None,
             error: Some(l.t_args("login-throttled", &[("minutes", "15")])),
@@ -124,6 +162,7 @@ async fn change_password(
     let stored = state.db.password_hash(me.user.person_id).await?;
     if !passwords::verify(stored, f.current).await {
         let notes = Notes {
+            zone_error: None,
             new_token: None,
             notice: None,
             error: Some(l.t("error-wrong_password")),
@@ -132,6 +171,7 @@ async fn change_password(
     }
     if f.password.chars().count() < passwords::MIN_LENGTH || f.password.len() > 1024 {
         let notes = Notes {
+            zone_error: None,
             new_token: None,
             notice: None,
             error: Some(l.t("field-password-short")),
@@ -151,6 +191,7 @@ async fn change_password(
         )
         .await?;
     let notes = Notes {
+        zone_error: None,
         new_token: None,
         notice: Some(l.t("settings-password-changed")),
         error: None,
@@ -173,6 +214,7 @@ async fn create_token(
     let l = me.l();
     if let Some(e) = crate::forms::required(l, &f.name, 100) {
         let notes = Notes {
+            zone_error: None,
             new_token: None,
             notice: None,
             error: Some(format!("{}: {e}", l.t("token-name"))),
@@ -184,6 +226,7 @@ async fn create_token(
         &state,
         &me,
         Notes {
+            zone_error: None,
             new_token: Some(secret),
             notice: None,
             error: None,

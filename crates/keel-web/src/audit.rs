@@ -68,11 +68,9 @@ async fn page(
         actor,
         entity: entity.clone(),
         action: None,
-        from: day(&f.from).map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
-        // Inclusive of the whole "to" day.
-        to: day(&f.to)
-            .and_then(|d| d.succ_opt())
-            .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
+        // The organisation's local days, inclusive of the whole "to" day.
+        from: day(&f.from).map(|d| me.zone().start_of(d)),
+        to: day(&f.to).map(|d| me.zone().range(d, d).1),
         before: opt_id(&f.before),
         limit: 100,
     };
@@ -120,7 +118,7 @@ async fn page(
         rows: rows
             .into_iter()
             .map(|r| AuditLine {
-                at: l.datetime(r.at),
+                at: me.time(r.at),
                 actor: r.actor_name.unwrap_or_else(|| "—".into()),
                 action: l.t(&format!("audit-action-{}", r.action)),
                 link: (r.entity == "person")

@@ -40,10 +40,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api_get))
 }
 
-fn today() -> NaiveDate {
-    keel_domain::time::now().date_naive()
-}
-
 fn state_of(c: &Contest, today: NaiveDate) -> &'static str {
     if today < c.starts {
         "upcoming"
@@ -54,7 +50,7 @@ fn state_of(c: &Contest, today: NaiveDate) -> &'static str {
     }
 }
 
-fn item(l: Locale, c: &Contest) -> ContestItem {
+fn item(l: Locale, today: NaiveDate, c: &Contest) -> ContestItem {
     ContestItem {
         id: c.id.to_string(),
         name: c.name.clone(),
@@ -63,15 +59,19 @@ fn item(l: Locale, c: &Contest) -> ContestItem {
             .unwrap_or_else(|| c.metric.clone()),
         period: format!("{} – {}", l.date(c.starts), l.date(c.ends)),
         prize: c.prize.clone().unwrap_or_default(),
-        state: state_of(c, today()),
-        state_label: l.t(&format!("contest-state-{}", state_of(c, today()))),
+        state: state_of(c, today),
+        state_label: l.t(&format!("contest-state-{}", state_of(c, today))),
     }
 }
 
 /// The board to show: the recorded podium once closed, else the live standing (closing the
 /// contest first when its period is over).
-async fn standings(state: &AppState, c: &mut Contest) -> Result<(Vec<Standing>, bool), AppError> {
-    if state.db.close_contest_if_over(c, today()).await? {
+async fn standings(
+    state: &AppState,
+    c: &mut Contest,
+    today: NaiveDate,
+) -> Result<(Vec<Standing>, bool), AppError> {
+    if state.db.close_contest_if_over(c, today).await? {
         *c = state.db.contest(c.id).await?;
     }
     if c.closed_at.is_some() {
@@ -83,7 +83,7 @@ async fn standings(state: &AppState, c: &mut Contest) -> Result<(Vec<Standing>, 
 
 async fn board(state: &AppState, me: &Me, c: &mut Contest) -> Result<BoardFragment, AppError> {
     let l = me.l();
-    let (rows, final_result) = standings(state, c).await?;
+    let (rows, final_result) = standings(state, c, me.today()).await?;
     let metric = Metric::parse(&c.metric).ok_or(AppError::NotFound)?;
     let currency = state.db.org_currency().await?;
     let top = rows
@@ -111,7 +111,7 @@ async fn board(state: &AppState, me: &Me, c: &mut Contest) -> Result<BoardFragme
         final_result,
         updated: l.t_args(
             "contest-updated",
-            &[("time", &l.datetime(keel_domain::time::now()))],
+            &[("time", &me.time(keel_domain::time::now()))],
         ),
     })
 }
@@ -125,7 +125,7 @@ async fn list(State(state): State<AppState>, me: Me) -> Result<Html<String>, App
     let contests = state.db.contests().await?;
     let page = ContestsPage {
         chrome: me.ctx.chrome(),
-        contests: contests.iter().map(|c| item(l, c)).collect(),
+        contests: contests.iter().map(|c| item(l, me.today(), c)).collect(),
         can_create: may_create(&me),
     };
     Ok(Html(page.render()?))
@@ -146,7 +146,7 @@ async fn show(
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let mut c = state.db.contest(id).await?;
     let board = board(&state, &me, &mut c).await?.render()?;
-    let item = item(me.l(), &c);
+    let item = item(me.l(), me.today(), &c);
     let html = if q.tv == "1" {
         ContestTvPage {
             chrome: me.ctx.chrome(),
@@ -258,7 +258,7 @@ async fn new_form(State(state): State<AppState>, me: Me) -> Result<Response, App
     if !may_create(&me) {
         return Err(AppError::Forbidden);
     }
-    let month = Period::containing(PeriodKind::Month, today()).expect("months exist");
+    let month = Period::containing(PeriodKind::Month, me.today()).expect("months exist");
     let d = Draft {
         name: String::new(),
         metric: Metric::Visits.key().into(),
@@ -369,8 +369,9 @@ pub struct ContestDto {
     created_by: Uuid,
 }
 
-impl From<&Contest> for ContestDto {
-    fn from(c: &Contest) -> Self {
+impl ContestDto {
+    /// A contest as the API shows it, its state as of the organisation's `today`.
+    fn of(c: &Contest, today: NaiveDate) -> Self {
         ContestDto {
             id: c.id,
             name: c.name.clone(),
@@ -378,7 +379,7 @@ impl From<&Contest> for ContestDto {
             starts: c.starts,
             ends: c.ends,
             prize: c.prize.clone(),
-            state: state_of(c, today()).into(),
+            state: state_of(c, today).into(),
             created_by: c.created_by,
         }
     }
@@ -406,7 +407,7 @@ pub struct BoardDto {
 #[utoipa::path(get, path = "/api/v1/contests", tag = "contests", responses((status = 200, body = Vec<ContestDto>)))]
 async fn api_list(
     State(state): State<AppState>,
-    _me: Me,
+    me: Me,
 ) -> Result<Json<Vec<ContestDto>>, AppError> {
     Ok(Json(
         state
@@ -414,7 +415,7 @@ async fn api_list(
             .contests()
             .await?
             .iter()
-            .map(ContestDto::from)
+            .map(|c| ContestDto::of(c, me.today()))
             .collect(),
     ))
 }
@@ -460,7 +461,7 @@ async fn api_create(
     };
     let id = state.db.create_contest(&me.actor(), &input).await?;
     let c = state.db.contest(id).await?;
-    Ok((StatusCode::CREATED, Json(ContestDto::from(&c))))
+    Ok((StatusCode::CREATED, Json(ContestDto::of(&c, me.today()))))
 }
 
 /// A contest and its leaderboard.
@@ -469,14 +470,14 @@ async fn api_create(
     responses((status = 200, body = BoardDto), (status = 404, description = "no such contest")))]
 async fn api_get(
     State(state): State<AppState>,
-    _me: Me,
+    me: Me,
     Path(id): Path<String>,
 ) -> Result<Json<BoardDto>, AppError> {
     let id = crate::api::parse_id(&id)?;
     let mut c = state.db.contest(id).await?;
-    let (rows, final_result) = standings(&state, &mut c).await?;
+    let (rows, final_result) = standings(&state, &mut c, me.today()).await?;
     Ok(Json(BoardDto {
-        contest: ContestDto::from(&c),
+        contest: ContestDto::of(&c, me.today()),
         final_result,
         standings: rows
             .into_iter()

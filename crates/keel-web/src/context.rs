@@ -8,12 +8,18 @@ use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use keel_db::sessions::SessionUser;
+use keel_domain::time::Zone;
 use keel_i18n::Locale;
 
 #[derive(Clone, Default)]
 pub struct Ctx {
     pub user: Option<SessionUser>,
     pub l: Locale,
+    /// The organisation's zone: its days, weeks, months, quarters and "today". Read with the
+    /// signed-in person on every request, so a change made on one server holds on all.
+    pub zone: Zone,
+    /// The zone times are shown in: the person's own choice, else the organisation's.
+    pub shown: Zone,
     pub path: String,
     /// Where a language switch returns to: this page for a GET, else home (a form's POST
     /// address cannot be reloaded).
@@ -56,14 +62,37 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                 .and_then(Locale::negotiate)
         })
         .unwrap_or_default();
+    let (zone, shown) = match &user {
+        Some(u) => (u.org_zone(), u.viewer_zone()),
+        // Pages without a person (login, set-up) show times in the organisation's zone.
+        None if !bare => {
+            let zone = state.db.org_zone().await.unwrap_or_default();
+            (zone, zone)
+        }
+        None => Default::default(),
+    };
     req.extensions_mut().insert(Ctx {
         user,
         l,
+        zone,
+        shown,
         path,
         back,
         via_token,
     });
     next.run(req).await
+}
+
+impl Ctx {
+    /// The organisation's today: the one "today" of the web layer.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.zone.today()
+    }
+
+    /// An instant as this viewer reads it: their zone, with its offset.
+    pub fn time(&self, t: chrono::DateTime<chrono::Utc>) -> String {
+        self.l.moment(self.shown.local(t))
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

@@ -70,17 +70,12 @@ const PRESETS: [&str; 6] = [
     "last_year",
 ];
 
-fn today() -> NaiveDate {
-    keel_domain::time::now().date_naive()
-}
-
 fn invalid(l: Locale, field: &str, key: &str) -> AppError {
     AppError::Invalid(vec![(field.into(), l.t(key))])
 }
 
 /// The period asked for and its canonical text for links.
-fn period(l: Locale, p: &DashParams) -> Result<(Period, String), AppError> {
-    let today = today();
+fn period(l: Locale, today: NaiveDate, p: &DashParams) -> Result<(Period, String), AppError> {
     let within = |kind| Period::containing(kind, today).expect("calendar periods exist");
     let text = p.period.as_deref().map(str::trim).unwrap_or("");
     let period = match text {
@@ -122,6 +117,8 @@ struct Asked {
     scope: Scope,
     period: Period,
     compare: Compare,
+    /// The organisation's today.
+    today: NaiveDate,
     /// The query string that reproduces this view.
     query: String,
 }
@@ -132,7 +129,7 @@ fn asked(me: &Me, p: &DashParams) -> Result<Asked, AppError> {
         None | Some("") => default_scope(me),
         Some(s) => parse_scope(s).ok_or_else(|| invalid(l, "scope", "kpi-unknown-scope"))?,
     };
-    let (period, period_text) = period(l, p)?;
+    let (period, period_text) = period(l, me.today(), p)?;
     let compare = match p.compare.as_deref() {
         None | Some("") | Some("previous") => Compare::Previous,
         Some("last_year") => Compare::LastYear,
@@ -147,6 +144,7 @@ fn asked(me: &Me, p: &DashParams) -> Result<Asked, AppError> {
         scope,
         period,
         compare,
+        today: me.today(),
         query,
     })
 }
@@ -164,12 +162,14 @@ async fn version(state: &AppState) -> Result<String, AppError> {
     Ok(state.db.data_version().await?.to_string())
 }
 
-/// An ETag for this view of this data version, in this language for this person.
+/// An ETag for this view of this data version, in this language for this person, on the
+/// organisation's today ("this quarter" moves at its midnight).
 fn etag(me: &Me, a: &Asked, version: &str, kind: &str) -> String {
     format!(
-        "\"{kind}-{version}-{}-{}-{}\"",
+        "\"{kind}-{version}-{}-{}-{}-{}\"",
         me.user.person_id.simple(),
         me.l().code(),
+        me.today().format("%Y%m%d"),
         digest(&a.query)
     )
 }
@@ -654,7 +654,7 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
         .checkins
         .iter()
         .enumerate()
-        .filter(|(_, w)| w.week <= keel_domain::time::now().date_naive())
+        .filter(|(_, w)| w.week <= a.today)
         .filter_map(|(i, w)| {
             let pct = keel_domain::metrics::ratio(w.submitted, w.expected, 1000)?;
             Some(Point {
@@ -749,7 +749,7 @@ async fn compute(
 ) -> Result<(Dashboard, Vec<Panel>), AppError> {
     let d = state
         .db
-        .dashboard(&me.actor(), a.scope, &a.period, a.compare, today())
+        .dashboard(&me.actor(), a.scope, &a.period, a.compare, a.today)
         .await?;
     let teams = state.db.teams().await?;
     let panels = panels(me.l(), &d, a, &teams);
@@ -766,7 +766,7 @@ async fn render_panels(state: &AppState, me: &Me, a: &Asked) -> Result<String, A
         panels,
         updated: l.t_args(
             "dash-updated",
-            &[("time", &l.datetime(keel_domain::time::now()))],
+            &[("time", &me.time(keel_domain::time::now()))],
         ),
     }
     .render()?)
@@ -950,7 +950,7 @@ async fn api(
                 None => {
                     let d = state
                         .db
-                        .dashboard(&me.actor(), a.scope, &a.period, a.compare, today())
+                        .dashboard(&me.actor(), a.scope, &a.period, a.compare, a.today)
                         .await?;
                     let json =
                         serde_json::to_vec(&d).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -24,7 +24,7 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         role,
         is_hr: user.is_hr,
     };
-    let today = keel_domain::time::now().date_naive();
+    let today = ctx.today();
     let n = state.db.home_numbers(&actor, today).await?;
     let reminders = state.db.checkin_reminders(&actor, today).await?;
     let tiles = vec![

@@ -54,10 +54,6 @@ fn scope(me: &Me, text: Option<&str>) -> Result<Scope, AppError> {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    keel_domain::time::now().date_naive()
-}
-
 fn pct(l: Locale, permille: i64) -> String {
     l.fixed(permille, 1)
 }
@@ -244,7 +240,7 @@ fn severity_label(l: Locale, s: Severity) -> String {
 
 async fn render_panel(state: &AppState, me: &Me, scope: Scope) -> Result<Html<String>, AppError> {
     let l = me.l();
-    let items = state.db.insights(&me.actor(), scope, today()).await?;
+    let items = state.db.insights(&me.actor(), scope, me.today()).await?;
     let items = items
         .iter()
         .map(|i| {
@@ -375,7 +371,7 @@ async fn list(
 ) -> Result<Json<Vec<InsightDto>>, AppError> {
     let l = me.l();
     let scope = scope(&me, p.scope.as_deref())?;
-    let items = state.db.insights(&me.actor(), scope, today()).await?;
+    let items = state.db.insights(&me.actor(), scope, me.today()).await?;
     Ok(Json(
         items
             .iter()

@@ -98,8 +98,12 @@ pub(crate) fn default_scope(me: &Me) -> Scope {
 const MAX_DAYS: i64 = 3660;
 
 /// The period asked for: `from`/`to` dates, else the current quarter.
-fn period(l: Locale, from: &str, to: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let today = keel_domain::time::now().date_naive();
+fn period(
+    l: Locale,
+    today: NaiveDate,
+    from: &str,
+    to: &str,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
     let quarter = Period::containing(PeriodKind::Quarter, today).expect("quarters exist");
     let parse = |s: &str, default: NaiveDate| -> Result<NaiveDate, AppError> {
         if s.trim().is_empty() {
@@ -123,9 +127,10 @@ fn invalid(l: Locale, field: &str) -> AppError {
     AppError::Invalid(vec![(field.into(), l.t(key))])
 }
 
-fn now() -> Now {
+/// "Now" for state metrics: the organisation's today.
+fn now(today: NaiveDate) -> Now {
     Now {
-        today: keel_domain::time::now().date_naive(),
+        today,
         stalled_days: STALLED_DAYS,
     }
 }
@@ -235,7 +240,7 @@ async fn asked(state: &AppState, me: &Me, f: &Filters) -> Result<(Asked, KpiFilt
     if !state.db.may_measure(&me.actor(), scope).await? {
         return Err(AppError::NotFound);
     }
-    let (from, to) = period(l, &f.from, &f.to)?;
+    let (from, to) = period(l, me.today(), &f.from, &f.to)?;
     let filter = filter_of(l, &f.product_line, &f.pipeline, &f.industry, &f.region)?;
     let mut pipelines = vec![(String::new(), l.t("kpi-all-pipelines"))];
     pipelines.extend(
@@ -279,7 +284,15 @@ async fn row(state: &AppState, me: &Me, m: Metric, a: &Asked) -> Result<KpiRow, 
     let value = if a.filter.is_empty() || Filter::applies_to(m) {
         let r = state
             .db
-            .metric_filtered(&me.actor(), m, a.scope, a.from, a.to, now(), &a.filter)
+            .metric_filtered(
+                &me.actor(),
+                m,
+                a.scope,
+                a.from,
+                a.to,
+                now(me.today()),
+                &a.filter,
+            )
             .await?;
         format_value(l, m.unit(), r.value, &r.currency)
     } else {
@@ -487,6 +500,7 @@ async fn measure(
     };
     let (from, to) = period(
         l,
+        me.today(),
         p.from.as_deref().unwrap_or(""),
         p.to.as_deref().unwrap_or(""),
     )?;
@@ -504,7 +518,7 @@ async fn measure(
     let actor = me.actor();
     let r = state
         .db
-        .metric_filtered(&actor, m, scope, from, to, now(), &filter)
+        .metric_filtered(&actor, m, scope, from, to, now(me.today()), &filter)
         .await?;
     let history = state
         .db

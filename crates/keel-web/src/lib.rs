@@ -29,6 +29,7 @@ mod people;
 mod state;
 mod targets;
 mod teams;
+mod zones;
 
 pub use auth::passwords::hash as hash_password;
 pub use auth::tokens::issue as issue_token;
@@ -141,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .merge(goals::routes())
         .merge(checkins::routes())
         .merge(insights::routes())
+        .merge(zones::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which

@@ -56,15 +56,15 @@ fn invalid(field: &str, message: String) -> AppError {
 }
 
 /// `period=2026-Q4` (any form `Period::parse` reads), else this quarter.
-fn period(l: Locale, text: Option<&str>) -> Result<Period, AppError> {
+fn period(l: Locale, today: chrono::NaiveDate, text: Option<&str>) -> Result<Period, AppError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(this_quarter()),
+        None => Ok(this_quarter(today)),
         Some(t) => Period::parse(t).map_err(|_| invalid("period", l.t("target-bad-period"))),
     }
 }
 
-fn this_quarter() -> Period {
-    let today = keel_domain::time::now().date_naive();
+/// The quarter of the organisation's `today`.
+fn this_quarter(today: chrono::NaiveDate) -> Period {
     Period::containing(PeriodKind::Quarter, today).expect("quarters exist")
 }
 
@@ -111,7 +111,7 @@ async fn editor(
 ) -> Result<Html<String>, AppError> {
     let l = me.l();
     let actor = me.actor();
-    let period = period(l, Some(&q.period))?;
+    let period = period(l, me.today(), Some(&q.period))?;
     let metric = metric(l, Some(&q.metric))?;
     let currency = state.db.org_currency().await?;
     let forecast = state.db.forecast(&actor, &period, None).await?;
@@ -229,7 +229,7 @@ async fn save(
     Form(f): Form<SaveForm>,
 ) -> Result<Response, AppError> {
     let l = me.l();
-    let period = period(l, Some(&f.period))?;
+    let period = period(l, me.today(), Some(&f.period))?;
     let metric = metric(l, Some(&f.metric))?;
     let person = crate::api::parse_id(&f.person)?;
     let value = parse_value(metric.unit(), &f.value)
@@ -268,7 +268,7 @@ async fn split(
     Form(f): Form<SplitForm>,
 ) -> Result<Response, AppError> {
     let l = me.l();
-    let period = period(l, Some(&f.period))?;
+    let period = period(l, me.today(), Some(&f.period))?;
     let metric = metric(l, Some(&f.metric))?;
     let manager = crate::api::parse_id(&f.manager)?;
     let how = split_how(l, &f.how)?;
@@ -319,7 +319,7 @@ async fn forecast_page(
     Query(q): Query<ForecastParams>,
 ) -> Result<Html<String>, AppError> {
     let l = me.l();
-    let period = period(l, q.period.as_deref())?;
+    let period = period(l, me.today(), q.period.as_deref())?;
     let root = root(l, q.scope.as_deref())?;
     let rows = state.db.forecast(&me.actor(), &period, root).await?;
     let currency = state.db.org_currency().await?;
@@ -360,7 +360,7 @@ async fn forecast_page(
         })
         .collect();
     let period_options = Choice::pick(
-        recent_quarters()
+        recent_quarters(me.today())
             .into_iter()
             .map(|p| (p.label(), p.label())),
         &period.label(),
@@ -385,8 +385,8 @@ async fn forecast_page(
 }
 
 /// This quarter, the next, and the six before, for the period picker.
-fn recent_quarters() -> Vec<Period> {
-    let mut p = this_quarter();
+fn recent_quarters(today: chrono::NaiveDate) -> Vec<Period> {
+    let mut p = this_quarter(today);
     let mut out = vec![next_quarter(&p)];
     for _ in 0..7 {
         out.push(p);
@@ -406,7 +406,7 @@ async fn forecast_csv(
     Query(q): Query<ForecastParams>,
 ) -> Result<Response, AppError> {
     let l = me.l();
-    let period = period(l, q.period.as_deref())?;
+    let period = period(l, me.today(), q.period.as_deref())?;
     let root = root(l, q.scope.as_deref())?;
     let rows = state.db.forecast(&me.actor(), &period, root).await?;
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
@@ -487,7 +487,7 @@ async fn list_targets(
     Query(p): Query<TargetParams>,
 ) -> Result<Json<Vec<TargetDto>>, AppError> {
     let l = me.l();
-    let period = period(l, p.period.as_deref())?;
+    let period = period(l, me.today(), p.period.as_deref())?;
     let metric = metric(l, p.metric.as_deref())?;
     let rows = state.db.targets(&me.actor(), &period, metric).await?;
     Ok(Json(
@@ -525,7 +525,7 @@ async fn set_target(
     ApiJson(b): ApiJson<SetTargetDto>,
 ) -> Result<StatusCode, AppError> {
     let l = me.l();
-    let period = period(l, Some(&b.period))?;
+    let period = period(l, me.today(), Some(&b.period))?;
     let metric = metric(l, b.metric.as_deref())?;
     state
         .db
@@ -559,7 +559,7 @@ async fn split_target(
     ApiJson(b): ApiJson<SplitDto>,
 ) -> Result<Json<Vec<ShareDto>>, AppError> {
     let l = me.l();
-    let period = period(l, Some(&b.period))?;
+    let period = period(l, me.today(), Some(&b.period))?;
     let metric = metric(l, b.metric.as_deref())?;
     let how = split_how(l, &b.how)?;
     let shares = state
@@ -606,7 +606,7 @@ async fn forecast(
     Query(q): Query<ForecastParams>,
 ) -> Result<Json<ForecastDto>, AppError> {
     let l = me.l();
-    let period = period(l, q.period.as_deref())?;
+    let period = period(l, me.today(), q.period.as_deref())?;
     let root = root(l, q.scope.as_deref())?;
     let rows = state.db.forecast(&me.actor(), &period, root).await?;
     Ok(Json(ForecastDto {

@@ -105,6 +105,8 @@ async fn load_with(db: &Db, history: bool) -> Result<Logins, String> {
         email: email("Zhao Min"),
         password_hash: hash.clone(),
         locale: "zh-CN".into(),
+        // 云帆科技 works on Beijing time: its days, months and quarters are Asia/Shanghai's.
+        time_zone: keel_domain::time::Zone::DEFAULT,
     };
     // Hire dates spread over the last years, fixed so the demo is the same every time.
     let ids = Ids(Cell::new(0));
@@ -224,7 +226,7 @@ async fn load_with(db: &Db, history: bool) -> Result<Logins, String> {
                 reps: reps.iter().filter(|r| r.1 == i).map(|r| r.0).collect(),
             })
             .collect();
-        let today = keel_domain::time::now().date_naive();
+        let today = keel_domain::time::Zone::DEFAULT.today();
         crate::demo_goals::load(db, &|| ids.next(), director_id, &teams, today).await?;
         crate::demo_checkins::load(db, &|| ids.next(), director_id, &teams, today).await?;
     }

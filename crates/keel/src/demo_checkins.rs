@@ -55,9 +55,11 @@ fn mix(a: u64, b: u64) -> u64 {
 }
 
 fn at(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    day.and_hms_opt(hour.min(23), minute.min(59), 0)
-        .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN))
-        .and_utc()
+    // Beijing working hours: the demo organisation's zone.
+    keel_domain::time::Zone::DEFAULT.from_local(
+        day.and_hms_opt(hour.min(23), minute.min(59), 0)
+            .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN)),
+    )
 }
 
 /// One person to check in, with whom they report to.

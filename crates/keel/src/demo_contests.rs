@@ -18,7 +18,7 @@ pub async fn load(db: &Db, admin: Actor) -> Result<(), String> {
     let Some(manager) = people.iter().find(|p| p.manager_id == Some(director.id)) else {
         return Ok(());
     };
-    let today = keel_domain::time::now().date_naive();
+    let today = db.org_zone().await.map_err(e)?.today();
     let month = Period::containing(PeriodKind::Month, today).expect("months exist");
     let reps = people
         .iter()

@@ -8,6 +8,7 @@ use keel_db::bulk::{
     CrmSeed, SeedAccount, SeedActivity, SeedContact, SeedDeal, SeedLead, SeedSatisfaction,
 };
 use keel_db::deals::Stage;
+use keel_domain::time::Zone;
 use std::cell::Cell;
 use uuid::Uuid;
 
@@ -191,7 +192,7 @@ pub fn generate(
                     owner_id: rep,
                     product_line: product,
                     source: SOURCES[rng.below(SOURCES.len() as u64) as usize],
-                    expected_close: close.date_naive(),
+                    expected_close: Zone::DEFAULT.day_of(close),
                     loss_reason,
                     closed: decided,
                     steps: steps.clone(),
@@ -281,7 +282,7 @@ pub fn generate(
         }
         // Each rep's tasks: some overdue, some today, some ahead; a few done.
         for offset in [-3i64, -1, 0, 0, 2, 5] {
-            let due = (now + TimeDelta::days(offset)).date_naive();
+            let due = Zone::DEFAULT.day_of(now + TimeDelta::days(offset));
             let done = offset < 0 && rng.chance(40);
             let account = seed
                 .accounts

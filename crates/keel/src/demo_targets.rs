@@ -25,7 +25,7 @@ pub async fn load(db: &Db, admin: Actor) -> Result<(), String> {
     let Some(director) = people.iter().find(|p| p.role == "director") else {
         return Ok(());
     };
-    let today = keel_domain::time::now().date_naive();
+    let today = db.org_zone().await.map_err(e)?.today();
     let current = Period::containing(PeriodKind::Quarter, today).expect("quarters exist");
     let currency = db.org_currency().await.map_err(e)?;
     let managers: Vec<_> = people

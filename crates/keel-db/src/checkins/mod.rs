@@ -468,6 +468,7 @@ async fn insert_point(
 ) -> Result<Uuid> {
     let id = new_id();
     let comment = Some(comment.trim()).filter(|c| !c.is_empty());
+    let zone = crate::zone::zone_in(tx).await?;
     with_tx!(tx, c => {
         sqlx::query(
             "INSERT INTO goal_updates (id, goal_id, person_id, source, at, day, value, progress, comment) \
@@ -477,7 +478,7 @@ async fn insert_point(
         .bind(goal)
         .bind(person)
         .bind(at)
-        .bind(at.date_naive())
+        .bind(zone.day_of(at))
         .bind(value)
         .bind(progress)
         .bind(comment)

@@ -253,6 +253,7 @@ impl Db {
     pub async fn insert_checkin_seed(&self, actor: Uuid, seeds: &[CheckinSeed]) -> Result<()> {
         let at = now();
         let mut tx = self.begin_write().await?;
+        let zone = crate::zone::zone_in(&mut tx).await?;
         for s in seeds {
             with_tx!(&mut tx, c => {
                 sqlx::query(
@@ -287,7 +288,7 @@ impl Db {
                     .bind(i.goal)
                     .bind(s.person)
                     .bind(s.submitted_at)
-                    .bind(s.submitted_at.date_naive())
+                    .bind(zone.day_of(s.submitted_at))
                     .bind(i.value)
                     .bind(i.progress)
                     .bind(&i.comment)

@@ -24,7 +24,7 @@ use keel_domain::ids::new_id;
 use keel_domain::metrics as m;
 use keel_domain::pipeline::Category;
 use keel_domain::roles::{Action, Role};
-use keel_domain::time::{now, truncate};
+use keel_domain::time::{Zone, now, truncate};
 use keel_import::{
     AccountRow, ActivityRow, ContactRow, DealRow, Entity, LeadRow, PersonRef, PersonRow, Record,
     RecordRef, RowError,
@@ -155,7 +155,8 @@ impl Db {
         let stages = StageBook::load(self).await?;
         let at = now();
         let mut tx = self.begin_write().await?;
-        let mut run = Importer::new(&mut tx, opts, at, scope, stages);
+        let zone = crate::zone::zone_in(&mut tx).await?;
+        let mut run = Importer::new(&mut tx, opts, at, zone, scope, stages);
         run.start().await?;
         let mut chunk = Vec::with_capacity(batch::CHUNK);
         for item in records {
@@ -558,13 +559,15 @@ fn record_label(r: &RecordRef) -> String {
         .unwrap_or_default()
 }
 
-fn midnight(date: NaiveDate) -> DateTime<Utc> {
-    date.and_time(NaiveTime::MIN).and_utc()
+/// The instant a file's date begins: local midnight in the organisation's zone.
+fn midnight(zone: Zone, date: NaiveDate) -> DateTime<Utc> {
+    zone.start_of(date)
 }
 
-/// File times carry no zone (keel-import converts explicit offsets); they are read as UTC.
-fn utc(at: NaiveDateTime) -> DateTime<Utc> {
-    truncate(at.and_utc())
+/// File times without an offset (keel-import converts explicit offsets to UTC) are the
+/// organisation's local times.
+fn utc(zone: Zone, at: NaiveDateTime) -> DateTime<Utc> {
+    truncate(zone.from_local(at))
 }
 
 /// A row found by external id or name, with the owner that decides who may touch it.
@@ -587,6 +590,9 @@ struct Importer<'a> {
     tx: &'a mut Tx,
     opts: &'a ImportOptions,
     at: DateTime<Utc>,
+    /// The organisation's zone: file times without an offset are its local times, and its
+    /// local days are the rollups' days.
+    zone: Zone,
     scope: Scope,
     stages: StageBook,
     people: HashMap<PersonKey, Option<Uuid>>,
@@ -612,6 +618,7 @@ impl<'a> Importer<'a> {
         tx: &'a mut Tx,
         opts: &'a ImportOptions,
         at: DateTime<Utc>,
+        zone: Zone,
         scope: Scope,
         stages: StageBook,
     ) -> Self {
@@ -619,6 +626,7 @@ impl<'a> Importer<'a> {
             tx,
             opts,
             at,
+            zone,
             scope,
             stages,
             people: HashMap::new(),
@@ -1190,7 +1198,7 @@ impl<'a> Importer<'a> {
         }
         match existing {
             Some(id) => {
-                let before = rollups::facts_of(self.tx, Source::Lead(id)).await?;
+                let before = rollups::facts_in(self.tx, self.zone, Source::Lead(id)).await?;
                 with_tx!(&mut *self.tx, c => {
                     sqlx::query(
                         "UPDATE leads SET name = $2, company = COALESCE($3, company), \
@@ -1216,7 +1224,7 @@ impl<'a> Importer<'a> {
                     .await?;
                 });
                 self.ledger
-                    .settle(self.tx, Source::Lead(id), before)
+                    .settle(self.tx, self.zone, Source::Lead(id), before)
                     .await?;
             }
             None => {
@@ -1310,9 +1318,12 @@ impl<'a> Importer<'a> {
         close_date: Option<NaiveDate>,
         stored: Option<DateTime<Utc>>,
     ) -> Option<DateTime<Utc>> {
-        category_of(stage)
-            .is_closed()
-            .then(|| close_date.map(midnight).or(stored).unwrap_or(self.at))
+        category_of(stage).is_closed().then(|| {
+            close_date
+                .map(|d| midnight(self.zone, d))
+                .or(stored)
+                .unwrap_or(self.at)
+        })
     }
 
     async fn insert_deal(
@@ -1327,7 +1338,7 @@ impl<'a> Importer<'a> {
             return Ok(());
         };
         let id = new_id();
-        let entered = r.created.map(midnight).unwrap_or(self.at);
+        let entered = r.created.map(|d| midnight(self.zone, d)).unwrap_or(self.at);
         let closed = self.closed_at(&stage, r.close_date, None);
         let owner = l.owner.unwrap_or(self.opts.actor.id);
         let currency = r.currency.as_deref().unwrap_or("CNY");
@@ -1355,11 +1366,11 @@ impl<'a> Importer<'a> {
         // The facts `rollups::facts_of` would read back from the row just written.
         let facts = m::deal_contributions(&m::DealFacts {
             owner,
-            created: entered.date_naive(),
+            created: self.zone.day_of(entered),
             amount_minor: amount,
             currency: currency.to_owned(),
             category: category_of(&stage),
-            closed: closed.map(|c| c.date_naive()),
+            closed: closed.map(|c| self.zone.day_of(c)),
         });
         self.ledger.add(facts, 1);
         if let Some(external_id) = &r.external_id {
@@ -1388,7 +1399,7 @@ impl<'a> Importer<'a> {
             closed_at: Option<DateTime<Utc>>,
         }
         self.write_inserts().await?;
-        let before = rollups::facts_of(self.tx, Source::Deal(id)).await?;
+        let before = rollups::facts_in(self.tx, self.zone, Source::Deal(id)).await?;
         let stored: Stored = with_tx!(&mut *self.tx, c => {
             sqlx::query_as("SELECT stage_id, stage_entered_at, closed_at FROM deals WHERE id = $1")
                 .bind(id)
@@ -1436,7 +1447,7 @@ impl<'a> Importer<'a> {
             .await?;
         });
         self.ledger
-            .settle(self.tx, Source::Deal(id), before)
+            .settle(self.tx, self.zone, Source::Deal(id), before)
             .await?;
         if moved {
             self.stage_history(id, Some(stored.stage_id), stage.id, self.at);
@@ -1467,9 +1478,10 @@ impl<'a> Importer<'a> {
             return Ok(());
         }
         // When it happens: its own time, else its due date in the morning, else now.
-        let at =
-            r.at.map(utc)
-                .or(r.due.map(|d| midnight(d) + chrono::TimeDelta::hours(9)));
+        let zone = self.zone;
+        let at = r.at.map(|t| utc(zone, t)).or(r
+            .due
+            .map(|d| zone.from_local(d.and_time(NaiveTime::MIN) + chrono::TimeDelta::hours(9))));
         match existing {
             Some(id) => self.update_activity(id, &r, at, owner, &links).await?,
             None => {
@@ -1549,9 +1561,9 @@ impl<'a> Importer<'a> {
         let facts = m::activity_contributions(&m::ActivityFacts {
             owner,
             kind: r.kind.clone(),
-            at: at.date_naive(),
+            at: self.zone.day_of(at),
             due: r.due,
-            done: done.map(|d| d.date_naive()),
+            done: done.map(|d| self.zone.day_of(d)),
         });
         self.ledger.add(facts, 1);
         if let Some(external_id) = &r.external_id {
@@ -1580,7 +1592,7 @@ impl<'a> Importer<'a> {
             done_at: Option<DateTime<Utc>>,
         }
         self.write_inserts().await?;
-        let before = rollups::facts_of(self.tx, Source::Activity(id)).await?;
+        let before = rollups::facts_in(self.tx, self.zone, Source::Activity(id)).await?;
         let stored: Stored = with_tx!(&mut *self.tx, c => {
             sqlx::query_as("SELECT at, done_at FROM activities WHERE id = $1")
                 .bind(id)
@@ -1613,7 +1625,7 @@ impl<'a> Importer<'a> {
             .await?;
         });
         self.ledger
-            .settle(self.tx, Source::Activity(id), before)
+            .settle(self.tx, self.zone, Source::Activity(id), before)
             .await?;
         self.follow_up(l, at);
         Ok(())

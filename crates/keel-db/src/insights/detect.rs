@@ -16,10 +16,6 @@ use keel_domain::periods::elapsed_fraction;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
 
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
-}
-
 fn person_subject(ctx: &Ctx, id: Uuid) -> Subject {
     Subject {
         kind: "person",
@@ -129,7 +125,7 @@ pub(super) async fn stalled_deals(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
         .fetch_all(p)
         .await?
     });
-    let days = |at: DateTime<Utc>| (ctx.today - at.date_naive()).num_days().max(0);
+    let days = |at: DateTime<Utc>| (ctx.today - ctx.zone.day_of(at)).num_days().max(0);
     let mut per_stage: HashMap<Uuid, Vec<i64>> = HashMap::new();
     for (_, _, _, stage, _, _, at) in &rows {
         per_stage.entry(*stage).or_default().push(days(*at));
@@ -152,7 +148,7 @@ pub(super) async fn stalled_deals(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
         if d * 10 <= multiple * median {
             continue;
         }
-        let period = entered.date_naive().to_string();
+        let period = ctx.zone.day_of(entered).to_string();
         found.push((
             d * 10,
             median,
@@ -265,21 +261,23 @@ async fn scope_accounts(db: &Db, ctx: &Ctx) -> Result<BTreeMap<Uuid, String>> {
 /// Satisfaction answers `(account, kind, score, day)` given from `from` to `today`.
 async fn answers_since(
     db: &Db,
+    zone: keel_domain::time::Zone,
     from: NaiveDate,
     today: NaiveDate,
 ) -> Result<Vec<(Uuid, String, i64, NaiveDate)>> {
+    let (start, end) = zone.range(from, today);
     let rows: Vec<(Uuid, String, i32, DateTime<Utc>)> = with_pool!(db, p => {
         sqlx::query_as(
             "SELECT account_id, kind, score, at FROM satisfaction WHERE at >= $1 AND at < $2",
         )
-        .bind(midnight(from))
-        .bind(midnight(today + TimeDelta::days(1)))
+        .bind(start)
+        .bind(end)
         .fetch_all(p)
         .await?
     });
     Ok(rows
         .into_iter()
-        .map(|(a, k, s, at)| (a, k, i64::from(s), at.date_naive()))
+        .map(|(a, k, s, at)| (a, k, i64::from(s), zone.day_of(at)))
         .collect())
 }
 
@@ -290,7 +288,7 @@ pub(super) async fn csat_drops(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     let prev = ctx.quarter.previous();
     // (sum, count) per account: last quarter, this quarter.
     let mut sums: HashMap<Uuid, [(i64, i64); 2]> = HashMap::new();
-    for (account, kind, score, day) in answers_since(db, prev.start, ctx.today).await? {
+    for (account, kind, score, day) in answers_since(db, ctx.zone, prev.start, ctx.today).await? {
         if kind != "csat" {
             continue;
         }
@@ -339,7 +337,7 @@ pub(super) async fn nps_detractors(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     let from = ctx.today - TimeDelta::days(days);
     // The latest detractor answer (day, score) and how many there were, per account.
     let mut seen: HashMap<Uuid, ((NaiveDate, i64), i64)> = HashMap::new();
-    for (account, kind, score, day) in answers_since(db, from, ctx.today).await? {
+    for (account, kind, score, day) in answers_since(db, ctx.zone, from, ctx.today).await? {
         if kind != "nps" || score > 6 {
             continue;
         }
@@ -402,7 +400,7 @@ pub(super) async fn inactive_reps(db: &Db, ctx: &Ctx) -> Result<Vec<Insight>> {
     let mut found = Vec::new();
     for p in ctx.people.iter().filter(|p| p.role == "member") {
         let last_activity = last.get(&p.id).copied();
-        let since = last_activity.unwrap_or_else(|| p.created_at.date_naive());
+        let since = last_activity.unwrap_or_else(|| ctx.zone.day_of(p.created_at));
         let n = working_days_between(since, ctx.today);
         if i64::from(n) < ctx.settings.inactive_days {
             continue;

@@ -116,6 +116,8 @@ pub(crate) struct Ctx {
     pub actor: Actor,
     pub scope: Scope,
     pub today: NaiveDate,
+    /// The organisation's zone, whose local days `today` and every period count in.
+    pub zone: keel_domain::time::Zone,
     pub quarter: Period,
     pub settings: Settings,
     /// Active people of the scope.
@@ -183,6 +185,7 @@ impl Db {
             actor: *actor,
             scope,
             today,
+            zone: self.org_zone().await?,
             quarter: Period::containing(PeriodKind::Quarter, today).expect("quarters exist"),
             settings: self.insight_settings().await?,
             people,

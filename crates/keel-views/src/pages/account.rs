@@ -21,6 +21,22 @@ pub struct SettingsPage {
     pub new_token: Option<String>,
     pub notice: Option<String>,
     pub error: Option<String>,
+    /// The zones one may see times in, the first being "the organisation's".
+    pub zones: Vec<super::Choice>,
+    /// What is wrong with a zone just chosen.
+    pub zone_error: Option<String>,
+}
+
+/// The organisation's time zone (admins).
+#[derive(Template)]
+#[template(path = "admin/time_zone.html")]
+pub struct ZonePage {
+    pub chrome: Chrome,
+    pub zones: Vec<super::Choice>,
+    /// The zone now, its name and current UTC offset.
+    pub current: String,
+    pub notice: Option<String>,
+    pub zone_error: Option<String>,
 }
 
 pub struct ApiOperation {

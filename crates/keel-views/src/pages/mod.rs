@@ -77,6 +77,7 @@ impl Chrome {
             items.push(("/admin/audit", "nav-audit"));
             items.push(("/admin/crm", "nav-crm-settings"));
             items.push(("/admin/insights", "nav-insight-settings"));
+            items.push(("/admin/time-zone", "nav-time-zone"));
         }
         items
             .into_iter()
@@ -173,6 +174,9 @@ pub struct Form {
 pub struct SetupPage {
     pub chrome: Chrome,
     pub form: Form,
+    /// The organisation's time zone to choose (Asia/Shanghai unless changed).
+    pub zones: Vec<Choice>,
+    pub zone_error: Option<String>,
 }
 
 #[derive(Template)]

@@ -28,6 +28,21 @@ impl Me {
         self.ctx.l
     }
 
+    /// The organisation's today (its zone's local date).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.ctx.today()
+    }
+
+    /// The organisation's zone.
+    pub fn zone(&self) -> keel_domain::time::Zone {
+        self.ctx.zone
+    }
+
+    /// An instant in this person's zone, with its offset.
+    pub fn time(&self, t: chrono::DateTime<chrono::Utc>) -> String {
+        self.ctx.time(t)
+    }
+
     /// `Ok` when the permission table allows `action`, else 403.
     pub fn require(&self, action: Action) -> Result<(), AppError> {
         if self.role.allows(action) {

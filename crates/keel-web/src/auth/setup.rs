@@ -23,6 +23,7 @@ pub struct SetupForm {
     email: String,
     password: String,
     locale: String,
+    time_zone: String,
 }
 
 pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -33,6 +34,7 @@ pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         &ctx,
         &SetupForm::default(),
         [None, None, None, None],
+        None,
         None,
         StatusCode::OK,
     )
@@ -54,12 +56,14 @@ pub async fn submit(
         (f.password.chars().count() < passwords::MIN_LENGTH || f.password.len() > 1024)
             .then(|| l.t("field-password-short")),
     ];
-    if errors.iter().any(Option::is_some) {
+    let zone = crate::zones::parse_zone(l, &f.time_zone);
+    if errors.iter().any(Option::is_some) || zone.is_err() {
         let msg = l.t("error-invalid_input");
         return render(
             &ctx,
             &f,
             errors,
+            zone.err(),
             Some(msg),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
@@ -72,6 +76,7 @@ pub async fn submit(
         email: f.email.trim().to_lowercase(),
         password_hash: passwords::hash(f.password.clone()).await?,
         locale: locale.code().to_owned(),
+        time_zone: zone.ok().flatten().unwrap_or_default(),
     };
     match state.db.create_first_admin(&admin).await {
         Ok(id) => {
@@ -88,6 +93,7 @@ fn render(
     ctx: &Ctx,
     f: &SetupForm,
     errors: [Option<String>; 4],
+    zone_error: Option<String>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -123,6 +129,11 @@ fn render(
             ],
             error,
         },
+        zones: crate::zones::zone_choices(
+            Some(keel_domain::time::Zone::parse(&f.time_zone).unwrap_or_default()),
+            None,
+        ),
+        zone_error,
     };
     Ok((status, Html(page.render()?)).into_response())
 }

@@ -5,7 +5,7 @@
 use super::form::{MAX_COMMENT, MAX_TEXT};
 use crate::api::{ApiJson, parse_id};
 use crate::auth::me::Me;
-use crate::goals::{MAX_VALUE, today};
+use crate::goals::MAX_VALUE;
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -210,7 +210,7 @@ async fn submit_checkin(
         return Err(AppError::Invalid(errors));
     }
     let actor = me.actor();
-    let cycle = state.db.schedule_of(actor.id).await?.cycle(today());
+    let cycle = state.db.schedule_of(actor.id).await?.cycle(me.today());
     let existed = state.db.my_checkin(&actor, cycle.start).await?.is_some();
     let input = CheckinInput {
         confidence: b.confidence,
@@ -237,7 +237,7 @@ async fn submit_checkin(
     };
     let id = state
         .db
-        .submit_checkin(&actor, &input, today())
+        .submit_checkin(&actor, &input, me.today())
         .await
         .map_err(|e| match e {
             DbError::Conflict(code) => storage(&me, field(code), DbError::Conflict(code)),

@@ -13,6 +13,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use keel_db::checkins::Checkin;
 use keel_domain::checkins::Cycle;
+use keel_domain::time::Zone;
 use keel_i18n::Locale;
 use keel_views::CheckinRow;
 use utoipa_axum::router::OpenApiRouter;
@@ -50,12 +51,13 @@ pub(crate) fn mood_text(l: Locale, mood: i32) -> String {
     l.t(&format!("checkin-mood-{}", mood.clamp(1, 5)))
 }
 
-pub(crate) fn row(l: Locale, c: &Checkin) -> CheckinRow {
+/// A check-in in a list; `z` is the zone the viewer reads times in.
+pub(crate) fn row(l: Locale, z: Zone, c: &Checkin) -> CheckinRow {
     CheckinRow {
         href: format!("/checkins/{}", c.id),
         who: c.person_name.clone(),
         cycle: cycle_text(l, &c.cycle),
-        submitted: l.datetime(c.submitted_at),
+        submitted: l.moment(z.local(c.submitted_at)),
         confidence: c.confidence.to_string(),
         mood: mood_text(l, c.mood),
         reviewed: c.reviewed_at.is_some(),

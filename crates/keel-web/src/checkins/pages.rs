@@ -4,7 +4,7 @@ use super::form::{self, Typed};
 use super::{cycle_text, error_text, mood_text, row};
 use crate::api::parse_id;
 use crate::auth::me::Me;
-use crate::goals::{progress_text, today, value_text};
+use crate::goals::{progress_text, value_text};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::Form;
@@ -15,6 +15,7 @@ use keel_db::DbError;
 use keel_db::checkins::CheckinQuery;
 use keel_db::checkins::feedback::{Comment, Flag};
 use keel_domain::checkins::Reaction;
+use keel_domain::time::Zone;
 use keel_i18n::Locale;
 use keel_views::{
     CheckinItemView, CheckinPage, CheckinView, Choice, CommentView, FlagView, MyCheckinPage,
@@ -50,7 +51,7 @@ async fn render_mine(
 ) -> Result<Response, AppError> {
     let l = me.l();
     let actor = me.actor();
-    let day = today();
+    let day = me.today();
     let cycle = state.db.schedule_of(actor.id).await?.cycle(day);
     let current = state.db.my_checkin(&actor, cycle.start).await?;
     let locked = current.as_ref().is_some_and(|c| c.reviewed_at.is_some());
@@ -82,13 +83,13 @@ async fn render_mine(
         .await?
         .iter()
         .filter(|c| c.cycle.start != cycle.start)
-        .map(|c| row(l, c))
+        .map(|c| row(l, me.ctx.shown, c))
         .collect();
     let page = MyCheckinPage {
         cycle: cycle_text(l, &cycle),
         overdue: current.is_none() && cycle.overdue(day),
         form,
-        current: current.as_ref().map(|c| row(l, c)),
+        current: current.as_ref().map(|c| row(l, me.ctx.shown, c)),
         locked: locked.then(|| l.t("checkin-locked-reviewed")),
         previous,
         notice,
@@ -104,13 +105,20 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let l = me.l();
     let typed = Typed::from_pairs(pairs);
-    let goals = state.db.checkin_goals(me.user.person_id, today()).await?;
+    let goals = state
+        .db
+        .checkin_goals(me.user.person_id, me.today())
+        .await?;
     let bad = StatusCode::UNPROCESSABLE_ENTITY;
     let input = match form::validate(l, &typed, &goals) {
         Ok(i) => i,
         Err(e) => return render_mine(&state, &me, Some((typed, e)), None, bad).await,
     };
-    match state.db.submit_checkin(&me.actor(), &input, today()).await {
+    match state
+        .db
+        .submit_checkin(&me.actor(), &input, me.today())
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/checkins?saved=1").into_response()),
         Err(DbError::Conflict(code)) => {
             let e = vec![("form".into(), l.t(&format!("error-{code}")))];
@@ -123,7 +131,7 @@ pub async fn submit(
 
 /// Comments as a thread: each top-level comment with every reply below it (a reply to a
 /// reply stays under the same top-level comment).
-fn thread(l: Locale, comments: &[Comment]) -> Vec<CommentView> {
+fn thread(l: Locale, z: Zone, comments: &[Comment]) -> Vec<CommentView> {
     let parent: HashMap<Uuid, Option<Uuid>> =
         comments.iter().map(|c| (c.id, c.parent_id)).collect();
     let root = |mut id: Uuid| {
@@ -140,7 +148,7 @@ fn thread(l: Locale, comments: &[Comment]) -> Vec<CommentView> {
     let view = |c: &Comment| CommentView {
         id: c.id.to_string(),
         author: c.author_name.clone(),
-        at: l.datetime(c.at),
+        at: l.moment(z.local(c.at)),
         body: c.body.clone(),
         replies: Vec::new(),
     };
@@ -158,19 +166,19 @@ fn thread(l: Locale, comments: &[Comment]) -> Vec<CommentView> {
     out.into_iter().map(|(_, v)| v).collect()
 }
 
-pub(crate) fn flag_view(l: Locale, f: &Flag, viewer: Uuid) -> FlagView {
+pub(crate) fn flag_view(l: Locale, z: Zone, f: &Flag, viewer: Uuid) -> FlagView {
     FlagView {
         id: f.id.to_string(),
         what: f.goal_title.clone().unwrap_or_else(|| l.t("checkin-whole")),
         note: f.note.clone(),
         by: f.created_by_name.clone(),
-        at: l.datetime(f.created_at),
+        at: l.moment(z.local(f.created_at)),
         resolved: f.resolved_at.map(|at| {
             l.t_args(
                 "checkin-resolved-by",
                 &[
                     ("name", f.resolved_by_name.as_deref().unwrap_or("")),
-                    ("at", &l.datetime(at)),
+                    ("at", &l.moment(z.local(at))),
                 ],
             )
         }),
@@ -228,7 +236,7 @@ pub async fn show(
             id: c.id.to_string(),
             person: c.person_name.clone(),
             cycle: cycle_text(l, &c.cycle),
-            submitted: l.datetime(c.submitted_at),
+            submitted: me.time(c.submitted_at),
             confidence: format!("{} / 10", c.confidence),
             mood: mood_text(l, c.mood),
             reviewed: c.reviewed_at.map(|at| {
@@ -236,7 +244,7 @@ pub async fn show(
                     "checkin-reviewed-by",
                     &[
                         ("name", c.reviewed_by_name.as_deref().unwrap_or("")),
-                        ("at", &l.datetime(at)),
+                        ("at", &me.time(at)),
                     ],
                 )
             }),
@@ -246,7 +254,7 @@ pub async fn show(
             blockers: c.blockers.clone(),
         },
         items,
-        comments: thread(l, &comments),
+        comments: thread(l, me.ctx.shown, &comments),
         reactions: reactions
             .iter()
             .map(|r| ReactionView {
@@ -257,7 +265,10 @@ pub async fn show(
                 mine: r.mine,
             })
             .collect(),
-        flags: flags.iter().map(|f| flag_view(l, f, actor.id)).collect(),
+        flags: flags
+            .iter()
+            .map(|f| flag_view(l, me.ctx.shown, f, actor.id))
+            .collect(),
         can_review,
         is_reviewed: c.reviewed_at.is_some(),
         flag_targets,

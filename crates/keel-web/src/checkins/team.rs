@@ -5,7 +5,6 @@ use super::pages::flag_view;
 use super::{cycle_text, mood_text};
 use crate::api::parse_id;
 use crate::auth::me::Me;
-use crate::goals::today;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::Form;
@@ -65,7 +64,7 @@ pub async fn page(
     if !state.db.may_view_team_checkins(&actor, team_id).await? {
         return Err(AppError::Forbidden);
     }
-    let day = today();
+    let day = me.today();
     let shown_day = match q.cycle.trim() {
         "" => day,
         c => NaiveDate::parse_from_str(c, "%Y-%m-%d")
@@ -85,7 +84,7 @@ pub async fn page(
             MemberRow {
                 name: m.name.clone(),
                 href: s.and_then(|s| s.id).map(|id| format!("/checkins/{id}")),
-                status: s.map_or_else(|| l.t("checkin-not-yet"), |s| l.datetime(s.submitted_at)),
+                status: s.map_or_else(|| l.t("checkin-not-yet"), |s| me.time(s.submitted_at)),
                 submitted: s.is_some(),
                 overdue: s.is_none() && cycle.overdue(day),
                 confidence: s
@@ -137,7 +136,10 @@ pub async fn page(
         prev_href: href(schedule.previous(&cycle).start),
         next_href: (cycle.end < day).then(|| href(schedule.next(&cycle).start)),
         members: rows,
-        flags: flags.iter().map(|f| flag_view(l, f, actor.id)).collect(),
+        flags: flags
+            .iter()
+            .map(|f| flag_view(l, me.ctx.shown, f, actor.id))
+            .collect(),
         schedule: l.t_args(
             "checkin-schedule-text",
             &[

@@ -142,10 +142,7 @@ pub async fn render_list(
                 region: a.region.unwrap_or_default(),
                 status: status_label(l, &a.status),
                 owner: a.owner_name.unwrap_or_else(|| l.t("pool-name")),
-                last_activity: a
-                    .last_activity_at
-                    .map(|t| l.datetime(t))
-                    .unwrap_or_default(),
+                last_activity: a.last_activity_at.map(|t| me.time(t)).unwrap_or_default(),
                 name: a.name,
             })
             .collect(),
@@ -253,7 +250,7 @@ pub async fn show(
             .collect(),
         quick_add: (can_edit && !in_pool)
             .then(|| quick_add(l, format!("/accounts/{id}"), Some(id), None, None)),
-        timeline: timeline(l, &activities),
+        timeline: timeline(l, me.ctx.shown, &activities),
         chrome: me.ctx.chrome(),
     };
     Ok(Html(page.render()?))

@@ -60,7 +60,7 @@ pub async fn create(
         notes: None,
         owner_id: me.user.person_id,
         at: now(),
-        due_date: due.or((f.kind == "task").then(|| now().date_naive())),
+        due_date: due.or((f.kind == "task").then(|| me.today())),
         account_id: opt_id(&f.account_id),
         contact_id: None,
         deal_id: opt_id(&f.deal_id),
@@ -93,11 +93,11 @@ pub async fn complete(
 /// Today's and overdue tasks, and today's visits, meetings and calls.
 pub async fn today(State(state): State<AppState>, me: Me) -> Result<Html<String>, AppError> {
     let l = me.l();
-    let today = now().date_naive();
+    let today = me.today();
     let items = state.db.my_day(&me.actor(), today).await?;
     let page = TodayPage {
         date: l.date(today),
-        timeline: timeline(l, &items),
+        timeline: timeline(l, me.ctx.shown, &items),
         chrome: me.ctx.chrome(),
     };
     Ok(Html(page.render()?))
@@ -133,7 +133,7 @@ pub async fn list(
         .any(|(text, parsed)| !text.trim().is_empty() && parsed.is_none())
         .then(|| l.t("field-date-invalid"));
     let owner = opt_id(&f.owner);
-    let today = now().date_naive();
+    let today = me.today();
     let q = ActivityQuery {
         search: Some(f.q.clone()),
         kind: kind.clone(),
@@ -199,7 +199,7 @@ pub async fn list(
                 };
                 ActivityRow {
                     kind_label: l.t(&format!("activity-kind-{}", a.kind)),
-                    when: l.datetime(a.at),
+                    when: me.time(a.at),
                     owner: a.owner_name.clone(),
                     about: about.map(|(href, name)| (href, name.unwrap_or_default())),
                     due: a.due_date.map(|d| l.date(d)).unwrap_or_default(),

@@ -634,7 +634,7 @@ async fn list_activities(
         state: task_state,
         from: p.from,
         to: p.to,
-        today: now().date_naive(),
+        today: me.today(),
         after: cursor_param(&me, p.after.as_deref())?,
         limit: p.limit.unwrap_or(100),
     };

@@ -324,12 +324,12 @@ pub async fn show(
                     }
                     _ => to,
                 };
-                (l.datetime(h.at), what, h.changed_by.unwrap_or_default())
+                (me.time(h.at), what, h.changed_by.unwrap_or_default())
             })
             .collect(),
         quick_add: can_edit
             .then(|| quick_add(l, format!("/deals/{id}"), d.account_id, Some(id), None)),
-        timeline: timeline(l, &activities),
+        timeline: timeline(l, me.ctx.shown, &activities),
         chrome: me.ctx.chrome(),
     };
     Ok(Html(page.render()?))

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use keel_db::activities::{KINDS, TaskState};
 use keel_db::export::{ExportFilter, ExportValue, export_columns};
-use keel_domain::time::now;
 use keel_import::Entity;
 use serde::Deserialize;
 
@@ -71,7 +70,7 @@ pub async fn csv(
         state: TaskState::parse(&f.state),
         from: date(&f.from),
         to: date(&f.to),
-        today: Some(now().date_naive()),
+        today: Some(me.today()),
     };
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));

@@ -291,7 +291,7 @@ pub async fn show(
         ),
     ];
     if let Some(t) = lead.last_activity_at {
-        facts.push((l.t("account-last-activity"), l.datetime(t)));
+        facts.push((l.t("account-last-activity"), me.time(t)));
     }
     let page = LeadPage {
         id: id.to_string(),
@@ -316,7 +316,7 @@ pub async fn show(
         notice: q.saved.map(|_| l.t("notice-saved")),
         error: super::pool::known_error(l, &q.error),
         quick_add: can_edit.then(|| quick_add(l, format!("/leads/{id}"), None, None, Some(id))),
-        timeline: timeline(l, &activities),
+        timeline: timeline(l, me.ctx.shown, &activities),
         name: lead.name,
         chrome: me.ctx.chrome(),
     };

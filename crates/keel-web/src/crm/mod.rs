@@ -73,8 +73,12 @@ pub fn money(l: Locale, minor: i64, currency: &str) -> String {
     l.money(minor, currency)
 }
 
-/// The timeline lines for `activities`, in language `l`.
-pub fn timeline(l: Locale, activities: &[Activity]) -> Vec<TimelineEntry> {
+/// The timeline lines for `activities`, in language `l`, times in the viewer's zone `z`.
+pub fn timeline(
+    l: Locale,
+    z: keel_domain::time::Zone,
+    activities: &[Activity],
+) -> Vec<TimelineEntry> {
     activities
         .iter()
         .map(|a| {
@@ -97,7 +101,7 @@ pub fn timeline(l: Locale, activities: &[Activity]) -> Vec<TimelineEntry> {
                 kind: a.kind.clone(),
                 kind_label: l.t(&format!("activity-kind-{}", a.kind)),
                 subject: a.subject.clone(),
-                when: l.datetime(a.at),
+                when: l.moment(z.local(a.at)),
                 owner: a.owner_name.clone(),
                 detail: detail.join(" · "),
                 completable: (open_task || open_visit).then(|| a.id.to_string()),

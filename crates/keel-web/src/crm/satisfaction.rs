@@ -142,7 +142,7 @@ pub async fn list(
                 account: (format!("/accounts/{}", r.account_id), r.account_name),
                 owner: r.owner_name,
                 comment: r.comment.unwrap_or_default(),
-                when: l.datetime(r.at),
+                when: me.time(r.at),
             })
             .collect(),
         next: next.map(|c| filters.link("/satisfaction", &[("after", &c.to_string())])),

@@ -1,7 +1,7 @@
 //! `/api/v1/goals`: the same storage calls and rules as the pages, scoped by visibility.
 
 use super::form::{MAX_WEIGHT, field_of_conflict};
-use super::{smart, today};
+use super::smart;
 use crate::api::{ApiJson, parse_id};
 use crate::auth::me::Me;
 use crate::{AppError, AppState};
@@ -140,7 +140,7 @@ fn dto(g: Goal, s: Option<&Standing>) -> GoalDto {
 
 async fn one(state: &AppState, me: &Me, id: Uuid) -> Result<GoalDto, AppError> {
     let g = state.db.goal(&me.actor(), id).await?;
-    let s = state.db.goal_standings(&[id], today()).await?;
+    let s = state.db.goal_standings(&[id], me.today()).await?;
     Ok(dto(g, s.get(&id)))
 }
 
@@ -173,7 +173,7 @@ async fn list_goals(
     };
     let goals = state.db.goals(&me.actor(), &q).await?;
     let ids: Vec<Uuid> = goals.iter().map(|g| g.id).collect();
-    let s = state.db.goal_standings(&ids, today()).await?;
+    let s = state.db.goal_standings(&ids, me.today()).await?;
     Ok(Json(
         goals
             .into_iter()
@@ -374,7 +374,7 @@ async fn create_goal(
     me: Me,
     ApiJson(b): ApiJson<NewGoalDto>,
 ) -> Result<(StatusCode, Json<GoalDto>), AppError> {
-    let period = current_period(PeriodKind::Quarter, today());
+    let period = current_period(PeriodKind::Quarter, me.today());
     let base = GoalInput {
         owner: Owner::Person(me.user.person_id),
         parent_id: None,

@@ -10,7 +10,6 @@ mod smart;
 use crate::AppState;
 use axum::Router;
 use axum::routing::{get, post};
-use chrono::NaiveDate;
 use keel_db::goal_progress::Standing;
 use keel_db::goals::{Goal, Measure, Owner};
 use keel_domain::goals::Status;
@@ -34,10 +33,6 @@ pub fn routes() -> Router<AppState> {
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
     api::routes()
-}
-
-pub(crate) fn today() -> NaiveDate {
-    keel_domain::time::now().date_naive()
 }
 
 /// A value of a goal's measure as the reader sees it; "done" reads done / not done.

@@ -2,8 +2,8 @@
 
 use super::form::{self, GoalForm};
 use super::{
-    measure_label, owner_label, parse_value, progress_text, row, smart, status_chip, today,
-    unit_hint, value_text,
+    measure_label, owner_label, parse_value, progress_text, row, smart, status_chip, unit_hint,
+    value_text,
 };
 use crate::api::parse_id;
 use crate::auth::me::Me;
@@ -29,9 +29,13 @@ use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-async fn standings(state: &AppState, goals: &[Goal]) -> Result<HashMap<Uuid, Standing>, AppError> {
+async fn standings(
+    state: &AppState,
+    me: &Me,
+    goals: &[Goal],
+) -> Result<HashMap<Uuid, Standing>, AppError> {
     let ids: Vec<Uuid> = goals.iter().map(|g| g.id).collect();
-    Ok(state.db.goal_standings(&ids, today()).await?)
+    Ok(state.db.goal_standings(&ids, me.today()).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -67,7 +71,7 @@ pub async fn mine(
         .filter(|g| g.input.contributors.contains(&actor.id))
         .collect();
     let all: Vec<Goal> = own.iter().chain(&contributing).cloned().collect();
-    let s = standings(&state, &all).await?;
+    let s = standings(&state, &me, &all).await?;
     let page = MyGoalsPage {
         own: own.iter().map(|g| row(l, g, s.get(&g.id), 0)).collect(),
         contributing: contributing
@@ -146,7 +150,7 @@ pub async fn tree(
             goals.into_iter().filter(|g| keep.contains(&g.id)).collect()
         }
     };
-    let s = standings(&state, &in_scope).await?;
+    let s = standings(&state, &me, &in_scope).await?;
     let ids: HashSet<Uuid> = in_scope.iter().map(|g| g.id).collect();
     let mut rows: Vec<GoalRow> = Vec::new();
     let roots: Vec<&Goal> = in_scope
@@ -215,7 +219,7 @@ pub async fn show(
         .collect();
     let mut all = children.clone();
     all.push(g.clone());
-    let s = standings(&state, &all).await?;
+    let s = standings(&state, &me, &all).await?;
     let me_standing = s.get(&id).cloned();
     // Measured goals keep one point a day, taken when someone looks (no background jobs).
     if let Some(st) = &me_standing
@@ -223,7 +227,7 @@ pub async fn show(
     {
         state
             .db
-            .snapshot_goal(id, today(), st.current, st.progress)
+            .snapshot_goal(id, me.today(), st.current, st.progress)
             .await?;
     }
     let can_edit = state.db.may_manage_goal(&actor, g.input.owner).await?;
@@ -290,7 +294,7 @@ pub async fn show(
         .map(|c| {
             let shown = |v: &str| change_value(l, &c.field, v, m, &currency, &names);
             GoalChangeView {
-                at: l.datetime(c.at),
+                at: me.time(c.at),
                 who: c.person_name.clone().unwrap_or_default(),
                 field: change_field(l, &c.field),
                 old: shown(&c.old_value),
@@ -305,7 +309,7 @@ pub async fn show(
             "goal-override-note",
             &[
                 ("name", &o.by_name),
-                ("at", &l.datetime(o.at)),
+                ("at", &me.time(o.at)),
                 ("reason", &o.reason),
             ],
         )
@@ -497,7 +501,7 @@ pub async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> Result<Response, AppError> {
     let owner = Owner::parse(&q.owner).unwrap_or(Owner::Person(me.user.person_id));
-    let mut f = GoalForm::blank(owner, today());
+    let mut f = GoalForm::blank(owner, me.today());
     f.parent_id = q.parent;
     form::render(&state, &me, &f, Vec::new(), None, None, StatusCode::OK).await
 }

@@ -607,7 +607,7 @@ fn xlsx_cell(value: &ExportValue) -> XlsxCell {
         ExportValue::Money(_) => as_text(),
         ExportValue::Bool(b) => XlsxCell::Bool(*b),
         ExportValue::Date(d) => date(*d).map_or_else(as_text, XlsxCell::Date),
-        ExportValue::DateTime(t) => date(t.date_naive())
+        ExportValue::DateTime(t) => date(t.date())
             .and_then(|d| {
                 d.and_hms(t.hour() as u16, t.minute() as u8, t.second())
                     .ok()

@@ -3,6 +3,7 @@
 //! values from a check-in in the goal's history, the team page against a plain count, and
 //! reminders on the home page. Every test runs on both backends.
 
+use crate::harness::OrgDay;
 use crate::harness::{TestServer, id_of, load_demo, signed_in};
 use chrono::NaiveDate;
 use keel_db::Db;
@@ -19,7 +20,7 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 fn today() -> NaiveDate {
-    keel_domain::time::now().date_naive()
+    keel_domain::time::now().org_day()
 }
 
 fn member(id: Uuid) -> Actor {

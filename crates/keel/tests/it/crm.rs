@@ -1,6 +1,7 @@
 //! The CRM on both backends: visibility of accounts, deals and activities along the reporting
 //! line, the pipeline board's totals against a recomputation, stage history, and "my day".
 
+use crate::harness::OrgDay;
 use crate::harness::{Demo, TestServer, id_of, load_demo, signed_in};
 use keel_db::Db;
 use keel_db::accounts::AccountInput;
@@ -339,7 +340,7 @@ db_test!(
             is_hr: false,
         };
         let now = keel_domain::time::now();
-        let today = now.date_naive();
+        let today = now.org_day();
         let log = |kind: &str, subject: &str, due: Option<chrono::NaiveDate>| ActivityInput {
             kind: kind.into(),
             subject: subject.into(),
@@ -672,7 +673,7 @@ db_test!(
             role: Role::Member,
             is_hr: false,
         };
-        let today = keel_domain::time::now().date_naive();
+        let today = keel_domain::time::now().org_day();
         let n = t.db.home_numbers(&actor, today).await.unwrap();
         #[derive(sqlx::FromRow)]
         struct D {

@@ -3,6 +3,7 @@
 //! lists, lead reassignment and several pipelines.
 
 use crate::crm::Fixture;
+use crate::harness::OrgDay;
 use crate::harness::{TestServer, id_of, load_demo, signed_in};
 use keel_db::Db;
 use keel_db::accounts::{AccountInput, AccountQuery};
@@ -440,7 +441,7 @@ db_test!(
         let me = rep(f.member);
         let peer = rep(f.other_rep);
         let now = keel_domain::time::now();
-        let today = now.date_naive();
+        let today = now.org_day();
         let log = |kind: &str, subject: &str, due: Option<i64>, owner: Uuid, account: Uuid| {
             ActivityInput {
                 kind: kind.into(),

@@ -2,6 +2,7 @@
 //! rows (no keel query reused), on the demo and on random data, on both backends; the scope
 //! rules; the ETag that makes refreshing cheap; and the panels' CSV.
 
+use crate::harness::OrgDay;
 use crate::harness::{TestServer, id_of, signed_in};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use keel_domain::periods::{Bucket, Period, PeriodKind};
@@ -49,7 +50,7 @@ async fn raw(db: &keel_db::Db) -> Raw {
 }
 
 fn inside(t: DateTime<Utc>, from: NaiveDate, to: NaiveDate) -> bool {
-    let d = t.date_naive();
+    let d = t.org_day();
     d >= from && d <= to
 }
 
@@ -190,7 +191,7 @@ fn check(v: &Value, r: &Raw, people: Option<&[Uuid]>) {
             .iter()
             .position(|x| x == kind);
         if let (true, Some(k), true) = (mine(o), k, inside(*at, from, to)) {
-            heat.entry((*o, Bucket::Week.start_of(at.date_naive())))
+            heat.entry((*o, Bucket::Week.start_of(at.org_day())))
                 .or_default()[k] += 1;
         }
     }
@@ -239,7 +240,11 @@ fn check(v: &Value, r: &Raw, people: Option<&[Uuid]>) {
 }
 
 fn quarter() -> Period {
-    Period::containing(PeriodKind::Quarter, Utc::now().date_naive()).unwrap()
+    Period::containing(
+        PeriodKind::Quarter,
+        keel_domain::time::Zone::DEFAULT.today(),
+    )
+    .unwrap()
 }
 
 db_test!(

@@ -2,6 +2,7 @@
 //! visibility of private goals, who may set goals for whom, reasons for adjustments, and
 //! the SMART rule when the organisation requires it. Every test runs on both backends.
 
+use crate::harness::OrgDay;
 use crate::harness::{Demo, TestServer, id_of, load_demo, signed_in};
 use chrono::NaiveDate;
 use keel_db::Db;
@@ -16,7 +17,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 fn today() -> NaiveDate {
-    keel_domain::time::now().date_naive()
+    keel_domain::time::now().org_day()
 }
 
 fn admin(id: Uuid) -> Actor {
@@ -85,7 +86,7 @@ async fn won_this_quarter(db: &Db, owner: Option<Uuid>) -> i64 {
     rows.into_iter()
         .filter(|r| owner.is_none_or(|o| r.0 == o))
         .filter(|r| r.2 == "CNY" && r.3 == "won")
-        .filter(|r| r.4.is_some_and(|c| q.contains(c.date_naive())))
+        .filter(|r| r.4.is_some_and(|c| q.contains(c.org_day())))
         .map(|r| r.1)
         .sum()
 }

@@ -342,3 +342,15 @@ pub async fn signed_in(server: &TestServer, email: &str) -> reqwest::Client {
     assert_eq!(res.status(), 303, "login as {email}");
     c
 }
+
+/// The local day of an instant in the organisation's zone as the tests create it (set-up and
+/// the demo both use Asia/Shanghai): what keel counts a row on.
+pub trait OrgDay {
+    fn org_day(&self) -> chrono::NaiveDate;
+}
+
+impl OrgDay for chrono::DateTime<chrono::Utc> {
+    fn org_day(&self) -> chrono::NaiveDate {
+        keel_domain::time::Zone::DEFAULT.day_of(*self)
+    }
+}

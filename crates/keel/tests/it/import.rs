@@ -138,12 +138,9 @@ async fn scalar_text(db: &Db, sql: &str, bind: &str) -> Option<String> {
     })
 }
 
+/// Local midnight in the organisation's zone (Asia/Shanghai): where a file's date begins.
 fn midnight(y: i32, m: u32, d: u32) -> chrono::DateTime<chrono::Utc> {
-    chrono::NaiveDate::from_ymd_opt(y, m, d)
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap()
-        .and_utc()
+    keel_domain::time::Zone::DEFAULT.start_of(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
 }
 
 /// Runs the keel binary against the test database.

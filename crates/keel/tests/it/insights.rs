@@ -2,6 +2,7 @@
 //! threshold, its numbers equal a plain recomputation from the rows, visibility follows the
 //! reporting line, dismissals are per viewer, settings are validated; on both backends.
 
+use crate::harness::OrgDay;
 use crate::harness::{TestServer, id_of, load_demo, signed_in};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use keel_db::Db;
@@ -210,10 +211,10 @@ db_test!(
                 .fetch_all(p).await.unwrap()
         });
         let count = |owner: Uuid, from: (u32, u32), to: (u32, u32)| {
-            let (from, to) = (at(from.0, from.1).date_naive(), at(to.0, to.1).date_naive());
+            let (from, to) = (at(from.0, from.1).org_day(), at(to.0, to.1).org_day());
             let mine: Vec<_> = rows
                 .iter()
-                .filter(|(o, _, c)| *o == owner && c.date_naive() >= from && c.date_naive() <= to)
+                .filter(|(o, _, c)| *o == owner && c.org_day() >= from && c.org_day() <= to)
                 .collect();
             let won = mine.iter().filter(|(_, s, _)| s == "won").count() as i64;
             (won, mine.len() as i64)
@@ -327,7 +328,7 @@ db_test!(
             per_stage
                 .entry(*stage)
                 .or_default()
-                .push((today() - entered.date_naive()).num_days());
+                .push((today() - entered.org_day()).num_days());
         }
         for i in &stalled {
             let (_, stage, entered) = rows.iter().find(|r| r.0 == i.subject.id).unwrap();
@@ -340,7 +341,7 @@ db_test!(
             else {
                 panic!("{i:?}")
             };
-            assert_eq!(*days, (today() - entered.date_naive()).num_days());
+            assert_eq!(*days, (today() - entered.org_day()).num_days());
             assert_eq!(
                 *median_tenths,
                 plain_median_tenths(per_stage[stage].clone())
@@ -372,8 +373,7 @@ db_test!(
         let fx = Fx::new(&t.db).await;
         let goal = |title: &str, from: (u32, u32), to: (u32, u32)| {
             let period =
-                Period::custom(at(from.0, from.1).date_naive(), at(to.0, to.1).date_naive())
-                    .unwrap();
+                Period::custom(at(from.0, from.1).org_day(), at(to.0, to.1).org_day()).unwrap();
             GoalInput {
                 owner: Owner::Person(fx.member.id),
                 parent_id: None,
@@ -579,7 +579,7 @@ db_test!(
         assert_eq!(quiet.len(), 1, "{quiet:#?}");
         assert_eq!(quiet[0].subject.id, a);
         // Tuesday 10th to Wednesday 18th: Wed, Thu, Fri, Mon, Tue in between, counted plainly.
-        let last = at(11, 10).date_naive();
+        let last = at(11, 10).org_day();
         let plain = (1..(today() - last).num_days())
             .map(|n| last + chrono::TimeDelta::days(n))
             .filter(|d| chrono::Datelike::weekday(d).num_days_from_monday() < 5)
@@ -943,7 +943,7 @@ db_test!(
 db_test!(
     async fn the_demo_yields_a_handful_of_insights(t: TestDb) {
         keel::demo::load(&t.db).await.unwrap();
-        let day = keel_domain::time::now().date_naive();
+        let day = keel_domain::time::now().org_day();
         let director = actor(&t.db, "chen.jing@yunfan.example").await;
         let items = t.db.insights(&director, Scope::Org, day).await.unwrap();
         let kinds: std::collections::BTreeSet<Kind> = items.iter().map(|i| i.kind).collect();

@@ -26,3 +26,4 @@ mod rollups;
 mod targets;
 mod visibility;
 mod web;
+mod zone;

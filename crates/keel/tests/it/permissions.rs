@@ -1,6 +1,7 @@
 //! The permission matrix: every route, HTML and API, for every role and for nobody, including
 //! reads and writes of other people's records by id. Runs on both backends.
 
+use crate::harness::OrgDay;
 use crate::harness::{Demo, TestServer, client, id_of, load_demo, signed_in};
 use reqwest::Method;
 use std::collections::BTreeSet;
@@ -1033,7 +1034,7 @@ impl GoalFixture {
         let other = id_of(db, &demo.other_rep).await;
         let period = current_period(
             keel_domain::periods::PeriodKind::Quarter,
-            keel_domain::time::now().date_naive(),
+            keel_domain::time::now().org_day(),
         );
         let goal = |owner, title: &str, measure, visibility| GoalInput {
             owner,
@@ -1090,7 +1091,7 @@ fn goal_cases(g: &GoalFixture) -> Vec<Case> {
     let unknown = uuid::Uuid::now_v7();
     let quarter = keel_db::goals::current_period(
         keel_domain::periods::PeriodKind::Quarter,
-        keel_domain::time::now().date_naive(),
+        keel_domain::time::now().org_day(),
     );
     let form = |owner: String, title: &str| {
         Body::Form(vec![
@@ -1312,7 +1313,7 @@ impl CheckinFixture {
         let member = id_of(db, &demo.member).await;
         let other = id_of(db, &demo.other_rep).await;
         let s = Schedule::default();
-        let cycle = s.previous(&s.cycle(keel_domain::time::now().date_naive()));
+        let cycle = s.previous(&s.cycle(keel_domain::time::now().org_day()));
         let seed = |person| CheckinSeed {
             id: uuid::Uuid::now_v7(),
             person,
@@ -1494,7 +1495,7 @@ fn checkin_cases(c: &CheckinFixture, g: &GoalFixture) -> Vec<Case> {
             Method::GET,
             format!(
                 "/api/v1/checkins?cycle={}",
-                keel_domain::time::now().date_naive()
+                keel_domain::time::now().org_day()
             ),
             Body::None,
             all,

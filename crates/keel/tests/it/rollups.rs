@@ -2,6 +2,7 @@
 //! backends: checked by `check_rollups` (the SQL restatement) and by a plain recomputation in
 //! this file that shares no code with keel.
 
+use crate::harness::OrgDay;
 use crate::harness::{id_of, load_demo};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use keel_db::Db;
@@ -96,7 +97,7 @@ async fn recompute(db: &Db) -> BTreeMap<Uuid, Plain> {
             "visit" => p.visits += 1,
             "task" if due.is_some() => {
                 p.due += 1;
-                if done.is_some_and(|d| d.date_naive() <= due.unwrap()) {
+                if done.is_some_and(|d| d.org_day() <= due.unwrap()) {
                     p.on_time += 1;
                 }
             }
@@ -217,7 +218,7 @@ pub(crate) async fn run_sequence(db: &Db, seed: u64, steps: usize) {
                     owner_id: rng.pick(&reps),
                     at,
                     due_date: (kind == "task")
-                        .then(|| (at + Duration::days(rng.below(5) as i64)).date_naive()),
+                        .then(|| (at + Duration::days(rng.below(5) as i64)).org_day()),
                     ..Default::default()
                 };
                 let id = db.log_activity(&admin, &input).await.unwrap();
@@ -375,7 +376,7 @@ db_test!(
         );
         let expected: i64 = deals
             .iter()
-            .filter(|(_, c, at)| c == "CNY" && at.date_naive() >= f && at.date_naive() <= e)
+            .filter(|(_, c, at)| c == "CNY" && at.org_day() >= f && at.org_day() <= e)
             .map(|(a, _, _)| a)
             .sum();
         assert!(expected > 0);
@@ -413,7 +414,7 @@ db_test!(
                 let hi = starts.get(i + 1).copied().unwrap_or(rt.succ_opt().unwrap());
                 let expected = all_calls
                     .iter()
-                    .filter(|at| at.date_naive() >= lo && at.date_naive() < hi)
+                    .filter(|at| at.org_day() >= lo && at.org_day() < hi)
                     .count() as i64;
                 assert_eq!(
                     point["value"].as_i64(),
@@ -438,7 +439,7 @@ db_test!(
         });
         let expected = calls
             .iter()
-            .filter(|(o, at)| line.contains(o) && at.date_naive() >= f && at.date_naive() <= e)
+            .filter(|(o, at)| line.contains(o) && at.org_day() >= f && at.org_day() <= e)
             .count() as i64;
         let manager = signed_in(&s, "li.qiang@yunfan.example").await;
         let v = get(
@@ -466,7 +467,7 @@ db_test!(
         });
         let mine: Vec<_> = closed
             .iter()
-            .filter(|(o, _, at)| *o == rep && at.date_naive() >= f && at.date_naive() <= e)
+            .filter(|(o, _, at)| *o == rep && at.org_day() >= f && at.org_day() <= e)
             .collect();
         let won = mine.iter().filter(|(_, c, _)| c == "won").count() as i64;
         let total = mine.len() as i64;
@@ -540,7 +541,7 @@ db_test!(
         }
         let s = TestServer::start(&t).await;
         let director = signed_in(&s, &demo.director).await;
-        let today = Utc::now().date_naive();
+        let today = keel_domain::time::Zone::DEFAULT.today();
         let get = |q: String| {
             let (c, url) = (
                 director.clone(),

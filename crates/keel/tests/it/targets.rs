@@ -1,6 +1,7 @@
 //! Sales targets are set top-down only, splits add up, and the forecast's numbers equal a
 //! plain recomputation from the deal rows, on both backends.
 
+use crate::harness::OrgDay;
 use crate::harness::{TestServer, id_of, load_demo, signed_in};
 use chrono::{NaiveDate, Utc};
 use keel_domain::periods::{Period, PeriodKind};
@@ -9,7 +10,11 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 fn this_quarter() -> Period {
-    Period::containing(PeriodKind::Quarter, Utc::now().date_naive()).unwrap()
+    Period::containing(
+        PeriodKind::Quarter,
+        keel_domain::time::Zone::DEFAULT.today(),
+    )
+    .unwrap()
 }
 
 db_test!(
@@ -166,8 +171,7 @@ db_test!(
             let mine = deals.iter().filter(|d| line.contains(&d.0) && d.2 == "CNY");
             let (mut won, mut pipeline, mut weighted) = (0_i64, 0_i64, 0_i64);
             for (_, amount, _, category, probability, closed, close) in mine {
-                let closed_in =
-                    closed.is_some_and(|c| c.date_naive() >= from && c.date_naive() <= to);
+                let closed_in = closed.is_some_and(|c| c.org_day() >= from && c.org_day() <= to);
                 if category == "won" && closed_in {
                     won += amount;
                 }

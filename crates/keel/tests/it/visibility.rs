@@ -63,6 +63,7 @@ db_test!(
             email: "root@example.com".into(),
             password_hash: "x".into(),
             locale: "en".into(),
+            time_zone: Default::default(),
         };
         let admin_id = t.db.create_organisation(&admin, &seed).await.unwrap();
 
