@@ -4,6 +4,7 @@
 //! account). Visibility: the scope must be one the actor may measure.
 
 use crate::rollups::{FactRow, Grain, Scope, month_of, next_month};
+use crate::sql::and_in;
 use crate::targets::ForecastRow;
 use crate::visibility::Actor;
 use crate::{Db, DbError, Result, with_pool};
@@ -11,6 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use keel_domain::goals::Status;
 use keel_domain::metrics::{Fact, Metric, Totals};
 use keel_domain::periods::{Bucket, Period};
+use sqlx::QueryBuilder;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
@@ -140,18 +142,6 @@ pub struct Dashboard {
     pub goals: Vec<GoalLine>,
     /// Check-in completion and mood per week of the period.
     pub checkins: Vec<CheckinWeek>,
-}
-
-/// `AND <col> IN ($first, ...)`, or nothing for the whole organisation.
-fn people_in(col: &str, people: Option<&[Uuid]>, first: usize) -> String {
-    match people {
-        None => String::new(),
-        Some([]) => " AND 1 = 0".into(),
-        Some(ids) => {
-            let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", first + i)).collect();
-            format!(" AND {col} IN ({})", list.join(", "))
-        }
-    }
 }
 
 /// Months from `first` to `last` (month starts), inclusive.
@@ -333,20 +323,19 @@ impl Db {
         currency: &str,
     ) -> Result<Vec<StageRow>> {
         type Row = (Uuid, String, String, i32, i64, i64);
-        let sql = format!(
-            "SELECT s.id, s.name, s.name_en, s.probability, COUNT(*), CAST(SUM(d.amount_minor) AS BIGINT) \
-             FROM stages s JOIN pipelines pl ON pl.id = s.pipeline_id CROSS JOIN deals d \
-             WHERE d.stage_id = s.id AND s.category = 'open' AND d.currency = $1{} \
-             GROUP BY s.id, s.name, s.name_en, s.probability, pl.position, s.position \
-             ORDER BY pl.position, s.position",
-            people_in("d.owner_id", people, 2)
-        );
         let rows: Vec<Row> = with_pool!(self, p => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(currency);
-            for id in people.unwrap_or_default() {
-                q = q.bind(*id);
-            }
-            q.fetch_all(p).await?
+            let mut q = QueryBuilder::new(
+                "SELECT s.id, s.name, s.name_en, s.probability, COUNT(*), CAST(SUM(d.amount_minor) AS BIGINT) \
+                 FROM stages s JOIN pipelines pl ON pl.id = s.pipeline_id CROSS JOIN deals d \
+                 WHERE d.stage_id = s.id AND s.category = 'open' AND d.currency = ",
+            );
+            q.push_bind(currency.to_owned());
+            and_in(&mut q, "d.owner_id", people);
+            q.push(
+                " GROUP BY s.id, s.name, s.name_en, s.probability, pl.position, s.position \
+                 ORDER BY pl.position, s.position",
+            );
+            q.build_query_as().fetch_all(p).await?
         });
         Ok(rows
             .into_iter()
@@ -434,21 +423,16 @@ impl Db {
             .map(|t| format!("(',' || a.tags || ',') LIKE '%,{t},%'"))
             .collect::<Vec<_>>()
             .join(" OR ");
-        let sql = format!(
-            "SELECT a.id, a.name, CASE WHEN EXISTS (SELECT 1 FROM activities x WHERE x.account_id = a.id \
-             AND x.kind = 'visit' AND x.at >= $1 AND x.at < $2) THEN 1 ELSE 0 END \
-             FROM accounts a WHERE a.tags <> '' AND ({key}){}",
-            people_in("a.owner_id", people, 3)
-        );
         let (start, end) = self.org_zone().await?.range(from, to);
         let mut rows: Vec<(Uuid, String, i32)> = with_pool!(self, p => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(start)
-                .bind(end);
-            for id in people.unwrap_or_default() {
-                q = q.bind(*id);
-            }
-            q.fetch_all(p).await?
+            let mut q = QueryBuilder::new(
+                "SELECT a.id, a.name, CASE WHEN EXISTS (SELECT 1 FROM activities x WHERE x.account_id = a.id \
+                 AND x.kind = 'visit' AND x.at >= ",
+            );
+            q.push_bind(start).push(" AND x.at < ").push_bind(end);
+            q.push(format!(") THEN 1 ELSE 0 END FROM accounts a WHERE a.tags <> '' AND ({key})"));
+            and_in(&mut q, "a.owner_id", people);
+            q.build_query_as().fetch_all(p).await?
         });
         // Sorted here: asked to sort, SQLite walks every account in name order instead of
         // the few tagged ones.
@@ -472,21 +456,16 @@ impl Db {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<LowAccount>> {
-        let sql = format!(
-            "SELECT s.account_id, a.name, CAST(SUM(s.score) AS BIGINT), COUNT(*) FROM satisfaction s \
-             JOIN accounts a ON a.id = s.account_id WHERE s.kind = 'csat' AND s.at >= $1 AND s.at < $2{} \
-             GROUP BY s.account_id, a.name ORDER BY SUM(s.score) * 1000 / COUNT(*), a.name LIMIT 5",
-            people_in("s.owner_id", people, 3)
-        );
         let (start, end) = self.org_zone().await?.range(from, to);
         let rows: Vec<(Uuid, String, i64, i64)> = with_pool!(self, p => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(start)
-                .bind(end);
-            for id in people.unwrap_or_default() {
-                q = q.bind(*id);
-            }
-            q.fetch_all(p).await?
+            let mut q = QueryBuilder::new(
+                "SELECT s.account_id, a.name, CAST(SUM(s.score) AS BIGINT), COUNT(*) FROM satisfaction s \
+                 JOIN accounts a ON a.id = s.account_id WHERE s.kind = 'csat' AND s.at >= ",
+            );
+            q.push_bind(start).push(" AND s.at < ").push_bind(end);
+            and_in(&mut q, "s.owner_id", people);
+            q.push(" GROUP BY s.account_id, a.name ORDER BY SUM(s.score) * 1000 / COUNT(*), a.name LIMIT 5");
+            q.build_query_as().fetch_all(p).await?
         });
         Ok(rows
             .into_iter()
@@ -507,31 +486,25 @@ impl Db {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<CheckinWeek>> {
-        let sql = format!(
-            "SELECT COUNT(*) FROM people p WHERE p.active AND p.role IN ('member', 'manager'){}",
-            people_in("p.id", people, 1)
-        );
         let expected: i64 = with_pool!(self, p => {
-            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-            for id in people.unwrap_or_default() {
-                q = q.bind(*id);
-            }
-            q.fetch_one(p).await?
+            let mut q = QueryBuilder::new(
+                "SELECT COUNT(*) FROM people p WHERE p.active AND p.role IN ('member', 'manager')",
+            );
+            and_in(&mut q, "p.id", people);
+            q.build_query_scalar().fetch_one(p).await?
         });
-        let sql = format!(
-            "SELECT c.cycle_start, c.mood FROM checkins c JOIN people p ON p.id = c.person_id \
-             WHERE c.cycle_start >= $1 AND c.cycle_start <= $2 AND p.active AND p.role IN ('member', 'manager'){}",
-            people_in("c.person_id", people, 3)
-        );
         let weeks = keel_domain::periods::buckets(from, to, Bucket::Week);
         // Whole weeks: the first one may start before the period does.
         let first = weeks.first().copied().unwrap_or(from);
         let rows: Vec<(NaiveDate, i32)> = with_pool!(self, p => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(first).bind(to);
-            for id in people.unwrap_or_default() {
-                q = q.bind(*id);
-            }
-            q.fetch_all(p).await?
+            let mut q = QueryBuilder::new(
+                "SELECT c.cycle_start, c.mood FROM checkins c JOIN people p ON p.id = c.person_id \
+                 WHERE c.cycle_start >= ",
+            );
+            q.push_bind(first).push(" AND c.cycle_start <= ").push_bind(to);
+            q.push(" AND p.active AND p.role IN ('member', 'manager')");
+            and_in(&mut q, "c.person_id", people);
+            q.build_query_as().fetch_all(p).await?
         });
         let mut sums = vec![(0_i64, 0_i64); weeks.len()];
         for (start, mood) in rows {

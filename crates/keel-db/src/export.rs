@@ -240,14 +240,10 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("{select} WHERE x.id IN ({})", placeholders.join(", "));
         let rows: Vec<T> = with_pool!(self, p => {
-            let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql));
-            for id in ids {
-                q = q.bind(*id);
-            }
-            q.fetch_all(p).await?
+            let mut q = sqlx::QueryBuilder::new(format!("{select} WHERE 1 = 1"));
+            crate::sql::and_in(&mut q, "x.id", Some(ids));
+            q.build_query_as::<T>().fetch_all(p).await?
         });
         let mut found: HashMap<Uuid, T> = rows.into_iter().map(|r| (r.id(), r)).collect();
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())

@@ -33,6 +33,7 @@ pub mod search;
 pub mod sessions;
 pub mod setup;
 pub mod sort;
+mod sql;
 pub mod targets;
 pub mod teams;
 pub mod tokens;

@@ -3,11 +3,13 @@
 //! Who may measure whom follows the reporting line, like every other read.
 
 use crate::rollups::{Grain, Scope};
+use crate::sql::and_in;
 use crate::visibility::{Actor, line_sql};
 use crate::{Db, DbError, Result, with_pool};
 use chrono::NaiveDate;
 use keel_domain::metrics::{Kind, Metric, Totals};
 use keel_domain::periods::{Bucket, buckets};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 /// Open deals count as stalled after this many days in one stage, unless asked otherwise.
@@ -60,18 +62,6 @@ pub struct Point {
 pub struct Now {
     pub today: NaiveDate,
     pub stalled_days: u32,
-}
-
-/// `AND <col> IN ($n, ...)` for the people of a scope (nothing for the organisation).
-fn people_filter(col: &str, people: Option<&[Uuid]>, first: usize) -> String {
-    match people {
-        None => String::new(),
-        Some([]) => " AND 1 = 0".into(),
-        Some(ids) => {
-            let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", first + i)).collect();
-            format!(" AND {col} IN ({})", list.join(", "))
-        }
-    }
 }
 
 impl Db {
@@ -253,46 +243,46 @@ impl Db {
         currency: &str,
         now: Now,
     ) -> Result<i64> {
-        let (sql, first) = match metric {
-            Metric::WeightedPipeline => (
-                // Amount × probability in hundredths; divided (rounded) below.
-                "SELECT CAST(COALESCE(SUM(d.amount_minor * s.probability), 0) AS BIGINT) FROM stages s \
-                 CROSS JOIN deals d WHERE d.stage_id = s.id AND s.category = 'open' AND d.currency = $1 AND $2 = $2",
-                3,
-            ),
-            Metric::DealsStalled => (
-                "SELECT COUNT(*) FROM stages s CROSS JOIN deals d \
-                 WHERE d.stage_id = s.id AND s.category = 'open' AND $1 = $1 AND d.stage_entered_at < $2",
-                3,
-            ),
-            Metric::OverdueTasks => (
-                "SELECT COUNT(*) FROM activities d WHERE d.kind = 'task' AND d.done_at IS NULL \
-                 AND $1 = $1 AND d.due_date < $2",
-                3,
-            ),
-            _ => {
-                return Err(DbError::Unsupported(format!(
-                    "{} is not a state metric",
-                    metric.key()
-                )));
-            }
-        };
-        let sql = format!("{sql}{}", people_filter("d.owner_id", people, first));
         let stalled_since = self
             .org_zone()
             .await?
             .start_of(now.today - chrono::Duration::days(i64::from(now.stalled_days)));
         let value: i64 = with_pool!(self, p => {
-            let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(currency);
             let mut q = match metric {
-                Metric::WeightedPipeline => q.bind(0_i64),
-                Metric::DealsStalled => q.bind(stalled_since),
-                _ => q.bind(now.today),
+                // Amount × probability in hundredths; divided (rounded) below.
+                Metric::WeightedPipeline => {
+                    let mut q = QueryBuilder::new(
+                        "SELECT CAST(COALESCE(SUM(d.amount_minor * s.probability), 0) AS BIGINT) FROM stages s \
+                         CROSS JOIN deals d WHERE d.stage_id = s.id AND s.category = 'open' AND d.currency = ",
+                    );
+                    q.push_bind(currency.to_owned());
+                    q
+                }
+                Metric::DealsStalled => {
+                    let mut q = QueryBuilder::new(
+                        "SELECT COUNT(*) FROM stages s CROSS JOIN deals d \
+                         WHERE d.stage_id = s.id AND s.category = 'open' AND d.stage_entered_at < ",
+                    );
+                    q.push_bind(stalled_since);
+                    q
+                }
+                Metric::OverdueTasks => {
+                    let mut q = QueryBuilder::new(
+                        "SELECT COUNT(*) FROM activities d WHERE d.kind = 'task' AND d.done_at IS NULL \
+                         AND d.due_date < ",
+                    );
+                    q.push_bind(now.today);
+                    q
+                }
+                _ => {
+                    return Err(DbError::Unsupported(format!(
+                        "{} is not a state metric",
+                        metric.key()
+                    )));
+                }
             };
-            for id in people.unwrap_or_default() {
-                q = q.bind(*id);
-            }
-            q.fetch_one(p).await?
+            and_in(&mut q, "d.owner_id", people);
+            q.build_query_scalar().fetch_one(p).await?
         });
         Ok(match metric {
             Metric::WeightedPipeline => keel_domain::metrics::ratio(value, 100, 1).unwrap_or(0),

@@ -55,43 +55,25 @@ impl Rows {
     /// Inserts every row pushed so far and forgets them.
     pub(crate) async fn write(&mut self, tx: &mut Tx) -> Result<()> {
         let per_statement = (MAX_PARAMS / self.columns).max(1) * self.columns;
-        // SQLite gets anonymous `?` parameters: sqlx looks each parameter's name up, which
-        // SQLite answers by a linear search among numbered ones (quadratic in a long list;
-        // measured: 61% of an import's time with `$n`).
-        let anonymous = matches!(tx, Tx::Sqlite(_));
+        // QueryBuilder gives SQLite anonymous `?` parameters: sqlx looks a numbered one up by
+        // name, which SQLite answers by a linear search (quadratic in a long list; measured:
+        // 61% of an import's time with `$n`).
         for chunk in self.values.chunks(per_statement) {
-            let rows: Vec<String> = chunk
-                .chunks(self.columns)
-                .enumerate()
-                .map(|(r, row)| {
-                    let first = r * self.columns;
-                    let params: Vec<String> = (1..=row.len())
-                        .map(|i| match anonymous {
-                            true => "?".to_owned(),
-                            false => format!("${}", first + i),
-                        })
-                        .collect();
-                    format!("({})", params.join(", "))
-                })
-                .collect();
-            let sql = format!(
-                "INSERT INTO {} VALUES {}{}",
-                self.into,
-                rows.join(", "),
-                self.tail
-            );
             with_tx!(&mut *tx, c => {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for v in chunk {
-                    q = match v {
-                        Value::Id(v) => q.bind(*v),
-                        Value::Text(v) => q.bind(v.as_deref()),
-                        Value::Int(v) => q.bind(*v),
-                        Value::Time(v) => q.bind(*v),
-                        Value::Date(v) => q.bind(*v),
-                    };
-                }
-                q.execute(c).await?;
+                let mut q = sqlx::QueryBuilder::new(format!("INSERT INTO {} ", self.into));
+                q.push_values(chunk.chunks(self.columns), |mut row, values| {
+                    for v in values {
+                        match v {
+                            Value::Id(v) => row.push_bind(*v),
+                            Value::Text(v) => row.push_bind(v.clone()),
+                            Value::Int(v) => row.push_bind(*v),
+                            Value::Time(v) => row.push_bind(*v),
+                            Value::Date(v) => row.push_bind(*v),
+                        };
+                    }
+                });
+                q.push(&self.tail);
+                q.build().execute(c).await?;
             });
         }
         self.values.clear();

@@ -9,11 +9,13 @@
 //! disagreement between the two.
 
 use crate::multirow::{Rows, Value};
+use crate::sql::and_in;
 use crate::{Backend, Db, Result, Tx, with_pool, with_tx};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use keel_domain::metrics::{self as m, Contribution, Fact, Totals};
 use keel_domain::pipeline::Category;
 use keel_domain::time::Zone;
+use sqlx::QueryBuilder;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -585,37 +587,33 @@ impl Db {
             Grain::Month => ("rollups_monthly", "month", "month".to_owned()),
         };
         let who = if by_person { "person_id" } else { "NULL" };
-        let mut sql = format!(
-            "SELECT {who} AS person_id, {bucket} AS at, fact, currency, CAST(SUM(value) AS BIGINT) AS value \
-             FROM {table} WHERE {col} >= $1 AND {col} <= $2"
-        );
-        if let Some(people) = people {
-            if people.is_empty() {
-                return Ok(Vec::new());
-            }
-            let list: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 3)).collect();
-            sql.push_str(&format!(" AND person_id IN ({})", list.join(", ")));
+        if people.is_some_and(<[Uuid]>::is_empty) {
+            return Ok(Vec::new());
         }
-        if !facts.is_empty() {
-            // Fact keys are fixed identifiers from the catalog, never user input.
-            let keys: Vec<String> = facts.iter().map(|f| format!("'{}'", f.key())).collect();
-            sql.push_str(&format!(" AND fact IN ({})", keys.join(", ")));
-        }
-        if by_person {
-            sql.push_str(&format!(
-                " GROUP BY person_id, {bucket}, fact, currency ORDER BY {bucket}"
-            ));
-        } else {
-            sql.push_str(&format!(
-                " GROUP BY {bucket}, fact, currency ORDER BY {bucket}"
-            ));
-        }
+        // Fact keys are fixed identifiers from the catalog, never user input.
+        let facts = match facts {
+            [] => String::new(),
+            keys => format!(
+                " AND fact IN ({})",
+                keys.iter()
+                    .map(|f| format!("'{}'", f.key()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let group = match by_person {
+            true => format!(" GROUP BY person_id, {bucket}, fact, currency ORDER BY {bucket}"),
+            false => format!(" GROUP BY {bucket}, fact, currency ORDER BY {bucket}"),
+        };
         let rows: Vec<(Option<Uuid>, NaiveDate, String, String, i64)> = with_pool!(self, p => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(from).bind(to);
-            for id in people.unwrap_or_default() {
-                q = q.bind(*id);
-            }
-            q.fetch_all(p).await?
+            let mut q = QueryBuilder::new(format!(
+                "SELECT {who} AS person_id, {bucket} AS at, fact, currency, CAST(SUM(value) AS BIGINT) AS value \
+                 FROM {table} WHERE {col} >= "
+            ));
+            q.push_bind(from).push(format!(" AND {col} <= ")).push_bind(to);
+            and_in(&mut q, "person_id", people);
+            q.push(&facts).push(&group);
+            q.build_query_as().fetch_all(p).await?
         });
         Ok(rows
             .into_iter()

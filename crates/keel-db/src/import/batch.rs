@@ -168,20 +168,20 @@ impl Importer<'_> {
         let mut lookups = Lookups::default();
         for (table, ids) in wanted {
             let ids: Vec<&str> = ids.into_iter().collect();
-            let params: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT id, owner_id, {} AS account_id, external_id FROM {} WHERE external_id IN ({})",
+                "SELECT id, owner_id, {} AS account_id, external_id FROM {} WHERE external_id IN (",
                 table.account_column(),
                 table.name(),
-                params.join(", ")
             );
             type Row = (Uuid, Option<Uuid>, Option<Uuid>, String);
             let rows: Vec<Row> = with_tx!(&mut *self.tx, c => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                let mut q = sqlx::QueryBuilder::new(sql);
+                let mut list = q.separated(", ");
                 for id in &ids {
-                    q = q.bind(*id);
+                    list.push_bind(id.to_string());
                 }
-                q.fetch_all(c).await?
+                list.push_unseparated(")");
+                q.build_query_as().fetch_all(c).await?
             });
             let known = lookups.0.entry(table).or_default();
             known.extend(ids.into_iter().map(|id| (id.to_owned(), None)));
