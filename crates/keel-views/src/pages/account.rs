@@ -21,6 +21,7 @@ pub struct SettingsPage {
     pub new_token: Option<String>,
     pub notice: Option<String>,
     pub error: Option<String>,
+    pub notifications: super::NotificationSettings,
 }
 
 pub struct ApiOperation {

@@ -9,6 +9,7 @@ mod dashboard;
 mod goals;
 mod insights;
 mod kpis;
+mod notifications;
 mod people;
 mod targets;
 
@@ -20,6 +21,7 @@ pub use dashboard::*;
 pub use goals::*;
 pub use insights::*;
 pub use kpis::*;
+pub use notifications::*;
 pub use people::*;
 pub use targets::*;
 
@@ -77,6 +79,7 @@ impl Chrome {
             items.push(("/admin/audit", "nav-audit"));
             items.push(("/admin/crm", "nav-crm-settings"));
             items.push(("/admin/insights", "nav-insight-settings"));
+            items.push(("/admin/email", "nav-email"));
         }
         items
             .into_iter()
