@@ -88,9 +88,21 @@ impl Settings {
         if let Some(n) = g.dashboard_cache.or(file.dashboard_cache) {
             web.dashboard_cache = n;
         }
-        web.mail.smtp_url = g.smtp_url.clone().or(file.smtp_url).filter(|u| !u.is_empty());
-        web.mail.from = g.smtp_from.clone().or(file.smtp_from).filter(|f| !f.is_empty());
-        web.public_url = g.public_url.clone().or(file.public_url).filter(|u| !u.is_empty());
+        web.mail.smtp_url = g
+            .smtp_url
+            .clone()
+            .or(file.smtp_url)
+            .filter(|u| !u.is_empty());
+        web.mail.from = g
+            .smtp_from
+            .clone()
+            .or(file.smtp_from)
+            .filter(|f| !f.is_empty());
+        web.public_url = g
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .filter(|u| !u.is_empty());
         Ok(Settings {
             web,
             log_format: g.log_format.or(file.log_format).unwrap_or(LogFormat::Text),

@@ -8,7 +8,6 @@ notifications-new = New
 notifications-newest = Newest
 notifications-mark-read = Mark read
 notifications-mark-all-read = Mark all read
-notifications-all-read = All notifications marked read.
 notification-unknown = A notification
 
 notification-checkin-comment = { $actor } commented on your check-in: “{ $excerpt }”

@@ -8,7 +8,6 @@ notifications-new = 新
 notifications-newest = 最新
 notifications-mark-read = 标为已读
 notifications-mark-all-read = 全部标为已读
-notifications-all-read = 所有通知已标为已读。
 notification-unknown = 一条通知
 
 notification-checkin-comment = { $actor } 评论了您的周报：“{ $excerpt }”

@@ -5,10 +5,11 @@
 use super::{local_time, text};
 use crate::api::parse_id;
 use crate::auth::me::Me;
+use crate::context::Ctx;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_views::{Bell, NotificationItem, NotificationsPage};
 use serde::Deserialize;
@@ -58,10 +59,20 @@ pub(super) async fn list(
     Ok(Html(page.render()?))
 }
 
-/// The bell's inside, polled by htmx from every page; never cached.
-pub(super) async fn bell(State(state): State<AppState>, me: Me) -> Result<Response, AppError> {
-    let unread = state.db.unread_notifications(me.user.person_id).await?;
-    let html = Bell { l: me.l(), unread }.render()?;
+/// The bell's inside, polled by htmx from every page; never cached. When the session has
+/// ended, a 401 that htmx does not swap in, telling it to go to the login page (a redirect
+/// would put the login page inside the bell).
+pub(super) async fn bell(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let Some(user) = &ctx.user else {
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            [("hx-redirect", "/login")],
+            Html(String::new()),
+        )
+            .into_response());
+    };
+    let unread = state.db.unread_notifications(user.person_id).await?;
+    let html = Bell { l: ctx.l, unread }.render()?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
 }
 

@@ -84,7 +84,10 @@ async fn jobs_list(s: &Settings, limit: u32) -> Result<(), String> {
         (Some(_), _) => format!("failed: {}", r.error.as_deref().unwrap_or("")),
     };
     let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
-    println!("{:<22} {:<24} {:<24} {:>5}  outcome", "job", "slot", "finished", "tries");
+    println!(
+        "{:<22} {:<24} {:<24} {:>5}  outcome",
+        "job", "slot", "finished", "tries"
+    );
     for r in &runs {
         println!(
             "{:<22} {:<24} {:<24} {:>5}  {} (on {})",
@@ -189,7 +192,11 @@ async fn check(s: &Settings) -> Result<(), String> {
             Some(url) => format!(
                 "{} as {}",
                 redact_url(url),
-                s.web.mail.from.as_deref().unwrap_or("(no --smtp-from: keel will not start)")
+                s.web
+                    .mail
+                    .from
+                    .as_deref()
+                    .unwrap_or("(no --smtp-from: keel will not start)")
             ),
             None => "off (no --smtp-url): notifications stay in keel".into(),
         }

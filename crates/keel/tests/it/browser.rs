@@ -668,45 +668,89 @@ async fn notifications_bell_and_page_on_desktop_and_phone_in_both_languages() {
     };
     for q in ["2026-Q3", "2026-Q4"] {
         let period = keel_domain::periods::Period::parse(q).unwrap();
-        t.db.set_target(&manager, rep, &period, keel_domain::metrics::Metric::WonRevenue, 12_000_000)
-            .await
-            .unwrap();
+        t.db.set_target(
+            &manager,
+            rep,
+            &period,
+            keel_domain::metrics::Metric::WonRevenue,
+            12_000_000,
+        )
+        .await
+        .unwrap();
     }
     let s = TestServer::start(&t).await;
     login(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
     for (w, h) in [(1440, 900), (390, 844)] {
         b.set_window_size(w, h).await.unwrap();
         for (lang, heading, text) in [
-            ("zh-CN", "通知", "李强 为您设定了 2026-Q4 的赢单金额目标：¥120,000.00"),
-            ("en", "Notifications", "李强 set your 2026-Q4 target for Won revenue: CN¥120,000.00"),
+            (
+                "zh-CN",
+                "通知",
+                "李强 为您设定了 2026-Q4 的赢单金额目标：¥120,000.00",
+            ),
+            (
+                "en",
+                "Notifications",
+                "李强 set your 2026-Q4 target for Won revenue: CN¥120,000.00",
+            ),
         ] {
             b.goto(&s.url("/")).await.unwrap();
-            click(&b, Locator::Css(&format!("form.lang button[value='{lang}']"))).await;
+            click(
+                &b,
+                Locator::Css(&format!("form.lang button[value='{lang}']")),
+            )
+            .await;
             // The bell fills in its count after the page loads.
             wait_for_text(&b, "#bell-count", "2").await;
-            assert!(!scrolls_sideways(&b).await, "home scrolls sideways at {w}px ({lang})");
+            assert!(
+                !scrolls_sideways(&b).await,
+                "home scrolls sideways at {w}px ({lang})"
+            );
             click(&b, Locator::Id("bell")).await;
             wait_for_heading(&b, heading).await;
-            let list = b.find(Locator::Id("notifications")).await.unwrap().text().await.unwrap();
+            let list = b
+                .find(Locator::Id("notifications"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
             assert!(list.contains(text), "{list}");
             let source = b.source().await.unwrap();
-            assert!(!source.contains("notification-"), "raw message keys on the page");
-            assert!(!scrolls_sideways(&b).await, "/notifications scrolls sideways at {w}px ({lang})");
+            assert!(
+                !source.contains("notification-"),
+                "raw message keys on the page"
+            );
+            assert!(
+                !scrolls_sideways(&b).await,
+                "/notifications scrolls sideways at {w}px ({lang})"
+            );
             screenshot(&b, &format!("notifications-{lang}-{w}x{h}")).await;
         }
     }
     // Still in English on the phone: mark all read, the count drops to nothing.
-    let unread = b.find(Locator::Id("unread-count")).await.unwrap().text().await.unwrap();
+    let unread = b
+        .find(Locator::Id("unread-count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(unread, "2 unread");
     click(&b, Locator::Id("read-all")).await;
     wait_for_text(&b, "#unread-count", "0 unread").await;
     for _ in 0..100 {
-        if b.find(Locator::Id("bell-count")).await.is_err() && b.find(Locator::Css("#bell svg")).await.is_ok() {
+        if b.find(Locator::Id("bell-count")).await.is_err()
+            && b.find(Locator::Css("#bell svg")).await.is_ok()
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(b.find(Locator::Id("bell-count")).await.is_err(), "no count on the bell once all are read");
+    assert!(
+        b.find(Locator::Id("bell-count")).await.is_err(),
+        "no count on the bell once all are read"
+    );
     screenshot(&b, "notifications-en-read-390x844").await;
     b.close().await.unwrap();
 }

@@ -380,7 +380,10 @@ impl SmtpSink {
             .status()
             .is_ok_and(|s| s.success());
         if !has {
-            skip("SMTP", "python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)");
+            skip(
+                "SMTP",
+                "python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)",
+            );
             return None;
         }
         let dir = tempfile::tempdir().expect("mail dir");

@@ -49,16 +49,24 @@ async fn wants_email(db: &Db, person: Uuid, kind: NotificationKind, digest: Opti
         }
     }
     prefs.digest_hour = digest;
-    db.set_notification_preferences(person, &prefs).await.unwrap();
+    db.set_notification_preferences(person, &prefs)
+        .await
+        .unwrap();
 }
 
 /// Sets `n` won-revenue targets for `person`, one per quarter: `n` notifications.
 async fn set_targets(db: &Db, by: &Actor, person: Uuid, n: usize) {
     for q in 0..n {
         let period = Period::parse(&format!("{}-Q{}", 2024 + q / 4, q % 4 + 1)).unwrap();
-        db.set_target(by, person, &period, Metric::WonRevenue, 1_000_000 + q as i64)
-            .await
-            .unwrap();
+        db.set_target(
+            by,
+            person,
+            &period,
+            Metric::WonRevenue,
+            1_000_000 + q as i64,
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -73,7 +81,8 @@ async fn outbox_settles(db: &Db, states: &[&str], secs: u64) -> Vec<(String, i32
     let until = std::time::Instant::now() + Duration::from_secs(secs);
     loop {
         let rows = outbox_states(db).await;
-        if rows.iter().all(|r| states.contains(&r.0.as_str())) || std::time::Instant::now() > until {
+        if rows.iter().all(|r| states.contains(&r.0.as_str())) || std::time::Instant::now() > until
+        {
             return rows;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -95,7 +104,10 @@ db_test!(
         assert!(more);
         assert_eq!(page.len(), 2);
         assert!(page[0].id > page[1].id, "newest first");
-        let (rest, more) = t.db.notifications_of(member, Some(page[1].id), 2).await.unwrap();
+        let (rest, more) =
+            t.db.notifications_of(member, Some(page[1].id), 2)
+                .await
+                .unwrap();
         assert_eq!((rest.len(), more), (1, false));
         let n = &page[0];
         assert_eq!(n.kind(), Some(NotificationKind::TargetSet));
@@ -107,8 +119,14 @@ db_test!(
         assert!(outbox_states(&t.db).await.is_empty());
 
         // Someone else's notification does not exist for them.
-        assert!(matches!(t.db.mark_notification_read(other, n.id).await, Err(DbError::NotFound)));
-        assert!(matches!(t.db.notification(other, n.id).await, Err(DbError::NotFound)));
+        assert!(matches!(
+            t.db.mark_notification_read(other, n.id).await,
+            Err(DbError::NotFound)
+        ));
+        assert!(matches!(
+            t.db.notification(other, n.id).await,
+            Err(DbError::NotFound)
+        ));
         t.db.mark_notification_read(member, n.id).await.unwrap();
         assert_eq!(t.db.unread_notifications(member).await.unwrap(), 2);
         assert_eq!(t.db.mark_all_notifications_read(member).await.unwrap(), 2);
@@ -123,21 +141,38 @@ db_test!(
         // Off means off; e-mail queues one outbox row in the same transaction.
         let mut prefs = t.db.notification_preferences(member).await.unwrap();
         prefs.deliveries = vec![(NotificationKind::TargetSet, Delivery::Off)];
-        t.db.set_notification_preferences(member, &prefs).await.unwrap();
+        t.db.set_notification_preferences(member, &prefs)
+            .await
+            .unwrap();
         set_targets(&t.db, &boss, member, 1).await;
         assert_eq!(t.db.unread_notifications(member).await.unwrap(), 0);
         wants_email(&t.db, member, NotificationKind::TargetSet, Some(7)).await;
         let saved = t.db.notification_preferences(member).await.unwrap();
         assert_eq!(saved.digest_hour, Some(7));
-        assert!(saved.deliveries.contains(&(NotificationKind::TargetSet, Delivery::Email)));
-        assert!(saved.deliveries.contains(&(NotificationKind::CheckinComment, Delivery::InApp)));
+        assert!(
+            saved
+                .deliveries
+                .contains(&(NotificationKind::TargetSet, Delivery::Email))
+        );
+        assert!(
+            saved
+                .deliveries
+                .contains(&(NotificationKind::CheckinComment, Delivery::InApp))
+        );
         set_targets(&t.db, &boss, member, 2).await;
         assert_eq!(t.db.unread_notifications(member).await.unwrap(), 2);
         let rows = outbox_states(&t.db).await;
         assert_eq!(rows.len(), 2);
         assert!(rows.iter().all(|r| r.0 == "pending" && r.1 == 0));
-        let bad = Preferences { deliveries: Vec::new(), digest_hour: Some(24) };
-        assert!(t.db.set_notification_preferences(member, &bad).await.is_err());
+        let bad = Preferences {
+            deliveries: Vec::new(),
+            digest_hour: Some(24),
+        };
+        assert!(
+            t.db.set_notification_preferences(member, &bad)
+                .await
+                .is_err()
+        );
     }
 );
 
@@ -147,7 +182,11 @@ db_test!(
         let crm = crate::crm::Fixture::new(&t.db, &demo).await;
         let boss = manager(&t.db, &demo).await;
         let member = crm.member;
-        let me = Actor { id: member, role: Role::Member, is_hr: false };
+        let me = Actor {
+            id: member,
+            role: Role::Member,
+            is_hr: false,
+        };
 
         // (a) A check-in: the manager comments, the member replies, the manager hears back.
         let input = keel_db::checkins::CheckinInput {
@@ -161,22 +200,36 @@ db_test!(
         };
         let today = keel_domain::time::now().date_naive();
         let checkin = t.db.submit_checkin(&me, &input, today).await.unwrap();
-        let c = t.db.comment_checkin(&boss, checkin, None, "Good week!\nKeep going.").await.unwrap();
+        let c =
+            t.db.comment_checkin(&boss, checkin, None, "Good week!\nKeep going.")
+                .await
+                .unwrap();
         let got = t.db.notifications_of(member, None, 10).await.unwrap().0;
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].kind(), Some(NotificationKind::CheckinComment));
         assert_eq!(got[0].args()["excerpt"], "Good week! Keep going.");
         assert_eq!(got[0].link, format!("/checkins/{checkin}"));
-        t.db.comment_checkin(&me, checkin, Some(c), "Thanks").await.unwrap();
+        t.db.comment_checkin(&me, checkin, Some(c), "Thanks")
+            .await
+            .unwrap();
         let heard = t.db.notifications_of(boss.id, None, 10).await.unwrap().0;
         assert_eq!(heard.len(), 1, "the manager hears the reply");
         assert_eq!(heard[0].kind(), Some(NotificationKind::CheckinReply));
-        assert_eq!(t.db.unread_notifications(member).await.unwrap(), 1, "not told of own reply");
+        assert_eq!(
+            t.db.unread_notifications(member).await.unwrap(),
+            1,
+            "not told of own reply"
+        );
 
         // (b) A deal given to the member by the admin.
-        t.db.reassign(&crm.admin, keel_db::crm::Owned::Deal, crm.other_deal, member)
-            .await
-            .unwrap();
+        t.db.reassign(
+            &crm.admin,
+            keel_db::crm::Owned::Deal,
+            crm.other_deal,
+            member,
+        )
+        .await
+        .unwrap();
         let n = &t.db.notifications_of(member, None, 1).await.unwrap().0[0];
         assert_eq!(n.kind(), Some(NotificationKind::RecordAssigned));
         assert_eq!(n.args()["record"], "deal");
@@ -199,68 +252,146 @@ db_test!(
         let s = TestServer::start(&t).await;
         let c = signed_in(&s, &demo.member).await;
 
-        let bell = c.get(s.url("/notifications/bell")).send().await.unwrap().text().await.unwrap();
+        let bell = c
+            .get(s.url("/notifications/bell"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(bell.contains(">2<"), "{bell}");
-        let home = c.get(s.url("/")).send().await.unwrap().text().await.unwrap();
-        assert!(home.contains("hx-get=\"/notifications/bell\""), "the bell is on every page");
-        let page = c.get(s.url("/notifications")).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("李强 set your 2024-Q2 target for Won revenue: CN¥10,000.01"), "{page}");
+        let home = c
+            .get(s.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            home.contains("hx-get=\"/notifications/bell\""),
+            "the bell is on every page"
+        );
+        let page = c
+            .get(s.url("/notifications"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("李强 set your 2024-Q2 target for Won revenue: CN¥10,000.01"),
+            "{page}"
+        );
         assert!(page.contains("2 unread"), "{page}");
         assert!(!page.contains("notification-"), "no raw keys: {page}");
 
         let api: serde_json::Value = c
             .get(s.url("/api/v1/notifications?limit=1"))
-            .send().await.unwrap().json().await.unwrap();
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(api["items"][0]["kind"], "target_set");
         let id = api["items"][0]["id"].as_str().unwrap().to_owned();
         assert!(api["next"].is_string());
         // Chinese for a reader who asks in Chinese.
         let zh = crate::harness::client_speaking(Some("zh-CN"));
         zh.post(s.url("/login"))
-            .form(&[("email", demo.member.as_str()), ("password", keel::demo::PASSWORD)])
-            .send().await.unwrap();
+            .form(&[
+                ("email", demo.member.as_str()),
+                ("password", keel::demo::PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
         let api: serde_json::Value = zh
             .get(s.url("/api/v1/notifications"))
-            .send().await.unwrap().json().await.unwrap();
-        assert_eq!(api["items"][0]["text"], "李强 为您设定了 2024-Q2 的赢单金额目标：¥10,000.01");
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            api["items"][0]["text"],
+            "李强 为您设定了 2024-Q2 的赢单金额目标：¥10,000.01"
+        );
 
         // Someone else cannot read or mark it.
         let other = signed_in(&s, &demo.other_rep).await;
-        let res = other.post(s.url(&format!("/api/v1/notifications/{id}/read"))).send().await.unwrap();
+        let res = other
+            .post(s.url(&format!("/api/v1/notifications/{id}/read")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 404);
-        let res = other.get(s.url(&format!("/notifications/{id}/open"))).send().await.unwrap();
+        let res = other
+            .get(s.url(&format!("/notifications/{id}/open")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 404);
         // Opening marks it read and follows its link.
-        let res = c.get(s.url(&format!("/notifications/{id}/open"))).send().await.unwrap();
+        let res = c
+            .get(s.url(&format!("/notifications/{id}/open")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 303);
         assert_eq!(res.headers()["location"], "/forecast?period=2024-Q2");
         assert_eq!(t.db.unread_notifications(member).await.unwrap(), 1);
-        let res = c.post(s.url("/notifications/read-all")).send().await.unwrap();
+        let res = c
+            .post(s.url("/notifications/read-all"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 303);
         assert_eq!(t.db.unread_notifications(member).await.unwrap(), 0);
 
         // Without SMTP, e-mail choices are offered disabled with the reason, and refused.
-        let settings = c.get(s.url("/settings")).send().await.unwrap().text().await.unwrap();
+        let settings = c
+            .get(s.url("/settings"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(settings.contains("id=\"email-unavailable\""), "{settings}");
         assert!(settings.contains("value=\"email\"  disabled"), "{settings}");
         let res = c
             .post(s.url("/settings/notifications"))
             .form(&[("target_set", "email")])
-            .send().await.unwrap();
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 422);
         let res = c
             .post(s.url("/settings/notifications"))
             .form(&[("target_set", "off"), ("checkin_comment", "in_app")])
-            .send().await.unwrap();
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
         let prefs = t.db.notification_preferences(member).await.unwrap();
-        assert!(prefs.deliveries.contains(&(NotificationKind::TargetSet, Delivery::Off)));
+        assert!(
+            prefs
+                .deliveries
+                .contains(&(NotificationKind::TargetSet, Delivery::Off))
+        );
     }
 );
 
 db_test!(
     async fn a_notification_mail_reaches_the_mailbox_exactly_once(t: TestDb) {
-        let Some(sink) = SmtpSink::start() else { return };
+        let Some(sink) = SmtpSink::start() else {
+            return;
+        };
         let demo = load_demo(&t.db).await;
         let boss = manager(&t.db, &demo).await;
         let member = id_of(&t.db, &demo.member).await;
@@ -276,9 +407,15 @@ db_test!(
         let m = &got[0];
         // In the recipient's language (the organisation's: Chinese), both parts, a link back.
         assert!(m.contains("To: 周杰 <zhou.jie@yunfan.example>"), "{m}");
-        assert!(m.contains("Subject: keel：李强 为您设定了 2024-Q1 的赢单金额目标：¥10,000.00"), "{m}");
+        assert!(
+            m.contains("Subject: keel：李强 为您设定了 2024-Q1 的赢单金额目标：¥10,000.00"),
+            "{m}"
+        );
         assert!(m.contains("multipart/alternative"), "{m}");
-        assert!(m.contains("== text/plain") && m.contains("== text/html"), "{m}");
+        assert!(
+            m.contains("== text/plain") && m.contains("== text/html"),
+            "{m}"
+        );
         assert!(m.contains("/notifications/") && m.contains("/open"), "{m}");
         assert!(!m.contains("notification-"), "no raw keys: {m}");
         assert_eq!(outbox_states(&t.db).await[0].0, "sent");
@@ -289,14 +426,19 @@ db_test!(
 db_test!(
     async fn mail_survives_a_server_stopped_mid_delivery_without_duplicates(t: TestDb) {
         // Each message takes the SMTP server 0.3 s to accept.
-        let Some(sink) = SmtpSink::start_slow(0.3) else { return };
+        let Some(sink) = SmtpSink::start_slow(0.3) else {
+            return;
+        };
         let demo = load_demo(&t.db).await;
         let boss = manager(&t.db, &demo).await;
         let member = id_of(&t.db, &demo.member).await;
         wants_email(&t.db, member, NotificationKind::TargetSet, None).await;
         set_targets(&t.db, &boss, member, 6).await;
         // A server that died holding two of them: its claim runs out after a second.
-        let dead = t.db.claim_emails(keel_domain::time::now(), TimeDelta::seconds(1), 2).await.unwrap();
+        let dead =
+            t.db.claim_emails(keel_domain::time::now(), TimeDelta::seconds(1), 2)
+                .await
+                .unwrap();
         assert_eq!(dead.len(), 2);
 
         let mut cfg = fast_config(&t, Some(&sink.url()));
@@ -316,7 +458,10 @@ db_test!(
         let mut periods: Vec<String> = got_now
             .iter()
             .map(|m| {
-                let i = m.find("2024-Q").or_else(|| m.find("2025-Q")).expect("period in the message");
+                let i = m
+                    .find("2024-Q")
+                    .or_else(|| m.find("2025-Q"))
+                    .expect("period in the message");
                 m[i..i + 7].to_owned()
             })
             .collect();
@@ -331,8 +476,12 @@ db_test!(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_postgres_deliver_each_mail_once() {
-    let Some(t) = TestDb::postgres().await else { return };
-    let Some(sink) = SmtpSink::start() else { return };
+    let Some(t) = TestDb::postgres().await else {
+        return;
+    };
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
     let demo = load_demo(&t.db).await;
     let boss = manager(&t.db, &demo).await;
     let member = id_of(&t.db, &demo.member).await;
@@ -358,7 +507,11 @@ db_test!(
         let member = id_of(&t.db, &demo.member).await;
         wants_email(&t.db, member, NotificationKind::TargetSet, None).await;
         // A port nobody listens on.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let mut cfg = fast_config(&t, Some(&format!("smtp://127.0.0.1:{port}")));
         cfg.mail.max_attempts = 3;
         let s = TestServer::start_with(cfg).await;
@@ -372,12 +525,23 @@ db_test!(
 
         // The admin sees it with its error, and can queue it again.
         let admin = signed_in(&s, &demo.admin).await;
-        let page = admin.get(s.url("/admin/email?status=failed")).send().await.unwrap().text().await.unwrap();
+        let page = admin
+            .get(s.url("/admin/email?status=failed"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(page.contains(&error), "{page}");
         assert!(page.contains("/retry"), "{page}");
         let id: Uuid = with_pool!(&t.db, p => sqlx::query_scalar("SELECT id FROM email_outbox")
             .fetch_one(p).await.unwrap());
-        let res = admin.post(s.url(&format!("/admin/email/{id}/retry"))).send().await.unwrap();
+        let res = admin
+            .post(s.url(&format!("/admin/email/{id}/retry")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 303);
         let status: String = with_pool!(&t.db, p => sqlx::query_scalar("SELECT status FROM email_outbox")
             .fetch_one(p).await.unwrap());
@@ -400,13 +564,17 @@ async fn digest_runs(db: &Db) -> Vec<(chrono::DateTime<chrono::Utc>, Option<bool
 /// Backdates every notification of `person` to `at`.
 async fn backdate(db: &Db, person: Uuid, at: chrono::DateTime<chrono::Utc>) {
     with_pool!(db, p => sqlx::query("UPDATE notifications SET created_at = $2 WHERE person_id = $1")
-        .bind(person).bind(at).execute(p).await.unwrap());
+        .bind(person).bind(at).execute(p).await.unwrap().rows_affected());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jobs_two_servers_on_postgres_run_one_slot_once() {
-    let Some(t) = TestDb::postgres().await else { return };
-    let Some(sink) = SmtpSink::start() else { return };
+    let Some(t) = TestDb::postgres().await else {
+        return;
+    };
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
     let demo = load_demo(&t.db).await;
     let boss = manager(&t.db, &demo).await;
     let member = id_of(&t.db, &demo.member).await;
@@ -417,7 +585,10 @@ async fn jobs_two_servers_on_postgres_run_one_slot_once() {
     set_targets(&t.db, &boss, member, 2).await;
     backdate(&t.db, member, slot - TimeDelta::minutes(10)).await;
     let cfg = fast_config(&t, Some(&sink.url()));
-    let (a, b) = tokio::join!(TestServer::start_with(cfg.clone()), TestServer::start_with(cfg));
+    let (a, b) = tokio::join!(
+        TestServer::start_with(cfg.clone()),
+        TestServer::start_with(cfg)
+    );
     let got = sink.wait_for(1, 20).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(got.len(), 1);
@@ -434,7 +605,9 @@ async fn jobs_two_servers_on_postgres_run_one_slot_once() {
 
 db_test!(
     async fn jobs_missed_while_stopped_run_on_start(t: TestDb) {
-        let Some(sink) = SmtpSink::start() else { return };
+        let Some(sink) = SmtpSink::start() else {
+            return;
+        };
         let demo = load_demo(&t.db).await;
         let boss = manager(&t.db, &demo).await;
         let member = id_of(&t.db, &demo.member).await;
@@ -443,7 +616,7 @@ db_test!(
         with_pool!(&t.db, p => sqlx::query(
             "INSERT INTO job_runs (job, slot, server, tries, started_at, finished_at, ok) \
              VALUES ('notification_digest', $1, 'gone', 1, $1, $1, TRUE)")
-            .bind(latest - TimeDelta::hours(3)).execute(p).await.unwrap());
+            .bind(latest - TimeDelta::hours(3)).execute(p).await.unwrap().rows_affected());
         // The member's digest hour was an hour ago; a notification came before it.
         let missed = latest - TimeDelta::hours(1);
         let hour = local_hour(&t.db, missed).await;
@@ -453,12 +626,19 @@ db_test!(
 
         let s = TestServer::start_with(fast_config(&t, Some(&sink.url()))).await;
         let until = std::time::Instant::now() + Duration::from_secs(20);
-        let want: Vec<_> = (0..=3).rev().map(|h| latest - TimeDelta::hours(h)).collect();
+        let want: Vec<_> = (0..=3)
+            .rev()
+            .map(|h| latest - TimeDelta::hours(h))
+            .collect();
         while digest_runs(&t.db).await.len() < 4 && std::time::Instant::now() < until {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let runs = digest_runs(&t.db).await;
-        assert_eq!(runs.iter().map(|r| r.0).collect::<Vec<_>>(), want, "every missed slot, once");
+        assert_eq!(
+            runs.iter().map(|r| r.0).collect::<Vec<_>>(),
+            want,
+            "every missed slot, once"
+        );
         let got = sink.wait_for(1, 20).await;
         assert_eq!(got.len(), 1, "the missed digest was sent");
         // The other jobs ran their latest slot; all recorded as done.
@@ -467,7 +647,10 @@ db_test!(
             .fetch_all(p).await.unwrap());
         assert_eq!(
             jobs,
-            vec![("cleanup".to_owned(), Some(true)), ("session_sweep".to_owned(), Some(true))]
+            vec![
+                ("cleanup".to_owned(), Some(true)),
+                ("session_sweep".to_owned(), Some(true))
+            ]
         );
         s.stop().await;
     }

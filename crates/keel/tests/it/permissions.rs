@@ -290,11 +290,19 @@ db_test!(
             case(
                 Method::POST,
                 "/settings/notifications",
-                Body::Form(vec![("target_set", "in_app".into()), ("digest_hour", String::new())]),
+                Body::Form(vec![
+                    ("target_set", "in_app".into()),
+                    ("digest_hour", String::new()),
+                ]),
                 all,
             ),
             case(Method::GET, "/api/v1/notifications", Body::None, all),
-            case(Method::POST, "/api/v1/notifications/read-all", Body::None, all),
+            case(
+                Method::POST,
+                "/api/v1/notifications/read-all",
+                Body::None,
+                all,
+            ),
             case(
                 Method::POST,
                 format!("/api/v1/notifications/{victims_note}/read"),
