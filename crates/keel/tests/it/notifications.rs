@@ -655,3 +655,54 @@ db_test!(
         s.stop().await;
     }
 );
+
+db_test!(
+    async fn notifications_in_the_demo_wait_unread_for_its_people(t: TestDb) {
+        keel::demo::load(&t.db).await.unwrap();
+        let rep = id_of(&t.db, "zhou.jie@yunfan.example").await;
+        let manager = id_of(&t.db, "li.qiang@yunfan.example").await;
+        let kinds = |rows: Vec<keel_db::notifications::Notification>| {
+            rows.into_iter()
+                .filter(|n| n.read_at.is_none())
+                .filter_map(|n| n.kind())
+                .collect::<Vec<_>>()
+        };
+        let rep_sees = kinds(t.db.notifications_of(rep, None, 50).await.unwrap().0);
+        assert!(rep_sees.contains(&NotificationKind::CheckinComment), "{rep_sees:?}");
+        assert!(rep_sees.contains(&NotificationKind::RecordAssigned), "{rep_sees:?}");
+        let manager_sees = kinds(t.db.notifications_of(manager, None, 50).await.unwrap().0);
+        assert!(manager_sees.contains(&NotificationKind::CheckinReply), "{manager_sees:?}");
+        assert!(manager_sees.contains(&NotificationKind::TargetSet), "{manager_sees:?}");
+        // The targets of earlier quarters were read long ago.
+        assert!(t.db.unread_notifications(rep).await.unwrap() <= 4);
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_list_prints_recent_runs_and_failures() {
+    let t = TestDb::sqlite().await;
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_keel"))
+            .args(args)
+            .args(["--database-url", &t.url])
+            .env_remove("KEEL_CONFIG")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run keel");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run(&["jobs", "list"]).contains("no job has run yet"));
+    let slot = Schedule::every(TimeDelta::hours(1)).latest(keel_domain::time::now());
+    let now = keel_domain::time::now();
+    assert!(t.db.claim_job("cleanup", slot, "a", now, now).await.unwrap());
+    t.db.finish_job("cleanup", slot, "a", now, None).await.unwrap();
+    assert!(t.db.claim_job("notification_digest", slot, "b", now, now).await.unwrap());
+    assert!(!t.db.claim_job("notification_digest", slot, "c", now, now).await.unwrap(), "claimed once");
+    t.db.finish_job("notification_digest", slot, "b", now, Some("SMTP down")).await.unwrap();
+    let out = run(&["jobs", "list"]);
+    assert!(out.contains("cleanup") && out.contains("ok (on a)"), "{out}");
+    let failures = out.split("failures:").nth(1).expect("a failures section");
+    assert!(failures.contains("notification_digest") && failures.contains("failed: SMTP down"), "{out}");
+    assert!(!failures.contains("cleanup"), "{out}");
+}
