@@ -668,11 +668,23 @@ db_test!(
                 .collect::<Vec<_>>()
         };
         let rep_sees = kinds(t.db.notifications_of(rep, None, 50).await.unwrap().0);
-        assert!(rep_sees.contains(&NotificationKind::CheckinComment), "{rep_sees:?}");
-        assert!(rep_sees.contains(&NotificationKind::RecordAssigned), "{rep_sees:?}");
+        assert!(
+            rep_sees.contains(&NotificationKind::CheckinComment),
+            "{rep_sees:?}"
+        );
+        assert!(
+            rep_sees.contains(&NotificationKind::RecordAssigned),
+            "{rep_sees:?}"
+        );
         let manager_sees = kinds(t.db.notifications_of(manager, None, 50).await.unwrap().0);
-        assert!(manager_sees.contains(&NotificationKind::CheckinReply), "{manager_sees:?}");
-        assert!(manager_sees.contains(&NotificationKind::TargetSet), "{manager_sees:?}");
+        assert!(
+            manager_sees.contains(&NotificationKind::CheckinReply),
+            "{manager_sees:?}"
+        );
+        assert!(
+            manager_sees.contains(&NotificationKind::TargetSet),
+            "{manager_sees:?}"
+        );
         // The targets of earlier quarters were read long ago.
         assert!(t.db.unread_notifications(rep).await.unwrap() <= 4);
     }
@@ -689,20 +701,81 @@ async fn jobs_list_prints_recent_runs_and_failures() {
             .stdin(std::process::Stdio::null())
             .output()
             .expect("run keel");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     assert!(run(&["jobs", "list"]).contains("no job has run yet"));
     let slot = Schedule::every(TimeDelta::hours(1)).latest(keel_domain::time::now());
     let now = keel_domain::time::now();
-    assert!(t.db.claim_job("cleanup", slot, "a", now, now).await.unwrap());
-    t.db.finish_job("cleanup", slot, "a", now, None).await.unwrap();
-    assert!(t.db.claim_job("notification_digest", slot, "b", now, now).await.unwrap());
-    assert!(!t.db.claim_job("notification_digest", slot, "c", now, now).await.unwrap(), "claimed once");
-    t.db.finish_job("notification_digest", slot, "b", now, Some("SMTP down")).await.unwrap();
+    assert!(
+        t.db.claim_job("cleanup", slot, "a", now, now)
+            .await
+            .unwrap()
+    );
+    t.db.finish_job("cleanup", slot, "a", now, None)
+        .await
+        .unwrap();
+    assert!(
+        t.db.claim_job("notification_digest", slot, "b", now, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !t.db
+            .claim_job("notification_digest", slot, "c", now, now)
+            .await
+            .unwrap(),
+        "claimed once"
+    );
+    t.db.finish_job("notification_digest", slot, "b", now, Some("SMTP down"))
+        .await
+        .unwrap();
     let out = run(&["jobs", "list"]);
-    assert!(out.contains("cleanup") && out.contains("ok (on a)"), "{out}");
+    assert!(
+        out.contains("cleanup") && out.contains("ok (on a)"),
+        "{out}"
+    );
     let failures = out.split("failures:").nth(1).expect("a failures section");
-    assert!(failures.contains("notification_digest") && failures.contains("failed: SMTP down"), "{out}");
+    assert!(
+        failures.contains("notification_digest") && failures.contains("failed: SMTP down"),
+        "{out}"
+    );
     assert!(!failures.contains("cleanup"), "{out}");
 }
+
+db_test!(
+    async fn mail_settings_that_cannot_work_stop_the_server_with_one_line(t: TestDb) {
+        let mut cfg = fast_config(&t, Some("smtp://127.0.0.1:2525"));
+        cfg.mail.from = None;
+        let e = keel_web::App::build(cfg.clone())
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(
+            e.to_string(),
+            "--smtp-from (KEEL_SMTP_FROM) is required with --smtp-url"
+        );
+        cfg.mail.from = Some("not an address".into());
+        let e = keel_web::App::build(cfg.clone())
+            .await
+            .err()
+            .expect("refused");
+        assert!(
+            e.to_string()
+                .starts_with("invalid sender --smtp-from 'not an address'"),
+            "{e}"
+        );
+        cfg.mail.from = Some("keel@example.com".into());
+        cfg.mail.smtp_url = Some("gopher://user:secret@mail".into());
+        let e = keel_web::App::build(cfg).await.err().expect("refused");
+        assert!(
+            e.to_string()
+                .starts_with("invalid --smtp-url gopher://user:***@mail"),
+            "{e}"
+        );
+    }
+);
