@@ -13,26 +13,22 @@ use keel_domain::notifications::{Delivery, NotificationKind};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// What to tell people: the kind, who did it, where it points, and the message's arguments.
-/// The actor's name is looked up as the `actor` argument unless given.
+/// What to tell whom: the kind, the recipients, who did it, where it points, and the
+/// message's arguments. The actor's name is looked up as the `actor` argument unless given.
 pub struct Notice {
     pub kind: NotificationKind,
+    pub recipients: Vec<Uuid>,
     pub actor: Option<Uuid>,
     /// A path inside keel, e.g. `/checkins/<id>`.
     pub link: String,
     pub args: Vec<(&'static str, String)>,
 }
 
-/// Tells each of `recipients` about `notice`, in the caller's transaction, so the
+/// Tells each of the notice's recipients, in the caller's transaction, so the
 /// notification (and its e-mail, for people who want e-mail) exists exactly when the change
 /// it reports does. The actor is never told about their own doing; deactivated people and
 /// people who turned the kind off are skipped.
-pub async fn notify(
-    tx: &mut Tx,
-    recipients: &[Uuid],
-    notice: Notice,
-    at: DateTime<Utc>,
-) -> Result<()> {
+pub async fn notify(tx: &mut Tx, notice: Notice, at: DateTime<Utc>) -> Result<()> {
     let mut args: BTreeMap<&str, String> = notice.args.into_iter().collect();
     if let Some(actor) = notice.actor
         && !args.contains_key("actor")
@@ -47,7 +43,7 @@ pub async fn notify(
     }
     let args = serde_json::to_string(&args).map_err(|e| DbError::Unsupported(e.to_string()))?;
     let mut seen = Vec::new();
-    for &person in recipients {
+    for &person in &notice.recipients {
         if Some(person) == notice.actor || seen.contains(&person) {
             continue;
         }
@@ -348,11 +344,12 @@ pub(crate) async fn checkin_comment(
     let excerpt = keel_domain::notifications::excerpt(body, 120);
     let notice = Notice {
         kind: NotificationKind::CheckinComment,
+        recipients: vec![author],
         actor: Some(actor),
         link: link.clone(),
         args: vec![("excerpt", excerpt.clone())],
     };
-    notify(tx, &[author], notice, at).await?;
+    notify(tx, notice, at).await?;
     let Some(parent) = parent else {
         return Ok(());
     };
@@ -370,11 +367,12 @@ pub(crate) async fn checkin_comment(
     }
     let notice = Notice {
         kind: NotificationKind::CheckinReply,
+        recipients: vec![replied_to],
         actor: Some(actor),
         link,
         args: vec![("author", author_name), ("excerpt", excerpt)],
     };
-    notify(tx, &[replied_to], notice, at).await
+    notify(tx, notice, at).await
 }
 
 /// An account, deal or lead (`entity`) given to `to`.
@@ -389,11 +387,12 @@ pub(crate) async fn record_assigned(
 ) -> Result<()> {
     let notice = Notice {
         kind: NotificationKind::RecordAssigned,
+        recipients: vec![to],
         actor: Some(actor),
         link: format!("/{entity}s/{id}"),
         args: vec![("record", entity.to_owned()), ("name", name.to_owned())],
     };
-    notify(tx, &[to], notice, at).await
+    notify(tx, notice, at).await
 }
 
 /// A sales target set for `person`.
@@ -410,6 +409,7 @@ pub(crate) async fn target_set(
 ) -> Result<()> {
     let notice = Notice {
         kind: NotificationKind::TargetSet,
+        recipients: vec![person],
         actor: Some(actor),
         link: format!("/forecast?period={}", period.label()),
         args: vec![
@@ -419,5 +419,5 @@ pub(crate) async fn target_set(
             ("currency", currency.to_owned()),
         ],
     };
-    notify(tx, &[person], notice, at).await
+    notify(tx, notice, at).await
 }

@@ -29,11 +29,12 @@ pub async fn notify_directly(db: &Db, person: Uuid, actor: Uuid) -> Uuid {
     let mut tx = db.begin_write().await.unwrap();
     let notice = Notice {
         kind: NotificationKind::RecordAssigned,
+        recipients: vec![person],
         actor: Some(actor),
         link: "/accounts".into(),
         args: vec![("record", "account".into()), ("name", "云帆测试".into())],
     };
-    notify(&mut tx, &[person], notice, keel_domain::time::now())
+    notify(&mut tx, notice, keel_domain::time::now())
         .await
         .unwrap();
     tx.commit().await.unwrap();
