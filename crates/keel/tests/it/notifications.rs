@@ -396,8 +396,25 @@ db_test!(
         let demo = load_demo(&t.db).await;
         let boss = manager(&t.db, &demo).await;
         let member = id_of(&t.db, &demo.member).await;
-        wants_email(&t.db, member, NotificationKind::TargetSet, None).await;
         let s = TestServer::start_with(fast_config(&t, Some(&sink.url()))).await;
+        // With SMTP configured the member chooses e-mail on the settings page.
+        let c = signed_in(&s, &demo.member).await;
+        let settings = c
+            .get(s.url("/settings"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!settings.contains("id=\"email-unavailable\""), "{settings}");
+        let res = c
+            .post(s.url("/settings/notifications"))
+            .form(&[("target_set", "email"), ("digest_hour", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
         set_targets(&t.db, &boss, member, 1).await;
         let got = sink.wait_for(1, 20).await;
         assert_eq!(got.len(), 1);
