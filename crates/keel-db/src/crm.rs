@@ -165,6 +165,7 @@ impl Db {
         if let Some(s) = source {
             crate::rollups::settle(&mut tx, s, before).await?;
         }
+        crate::notifications::record_assigned(&mut tx, actor.id, to, entity, id, &name, at).await?;
         let entry = crate::audit::Entry {
             actor: Some(actor.id),
             action: "reassign",

@@ -25,6 +25,7 @@ pub mod leads;
 pub mod metrics;
 mod migrate;
 mod multirow;
+pub mod notifications;
 pub mod people;
 pub mod pool;
 pub mod rollups;

@@ -91,6 +91,12 @@ const MIGRATIONS: &[Embedded] = &[
         sqlite: include_str!("../migrations/sqlite/0013_zone_and_version.sql"),
         postgres: include_str!("../migrations/postgres/0013_zone_and_version.sql"),
     },
+    Embedded {
+        version: 14,
+        description: "notifications",
+        sqlite: include_str!("../migrations/sqlite/0014_notifications.sql"),
+        postgres: include_str!("../migrations/postgres/0014_notifications.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

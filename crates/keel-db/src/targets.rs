@@ -116,6 +116,7 @@ impl Db {
                 DbError::Forbidden
             });
         }
+        let currency = self.org_currency().await?;
         let at = now();
         let mut tx = self.begin_write().await?;
         let old: Option<i64> = with_tx!(&mut tx, c => {
@@ -146,6 +147,10 @@ impl Db {
             .await?;
             old
         });
+        crate::notifications::target_set(
+            &mut tx, actor.id, person, period, metric, value, &currency, at,
+        )
+        .await?;
         let entry = audit::Entry {
             actor: Some(actor.id),
             action: "update",

@@ -79,9 +79,27 @@ async fn render(
             )),
         ),
         zone_error: notes.zone_error,
+        notifications: crate::notifications::settings::section(state, me).await?,
         chrome: me.ctx.chrome(),
     };
     Ok((status, Html(page.render()?)).into_response())
+}
+
+/// The settings page with a message, for other sections' forms that post elsewhere.
+pub(crate) async fn settings_with(
+    state: &AppState,
+    me: &Me,
+    notice: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let notes = Notes {
+        zone_error: None,
+        new_token: None,
+        notice,
+        error,
+    };
+    render(state, me, notes, status).await
 }
 
 async fn page(State(state): State<AppState>, me: Me) -> Result<Response, AppError> {

@@ -99,6 +99,7 @@ pub fn routes() -> (Router<AppState>, OpenApi) {
         .merge(crate::goals::api_routes())
         .merge(crate::checkins::api_routes())
         .merge(crate::insights::api_routes())
+        .merge(crate::notifications::api_routes())
         .split_for_parts();
     let shared = Arc::new(doc.clone());
     let router = router

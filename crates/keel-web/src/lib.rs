@@ -25,6 +25,7 @@ mod insights;
 mod kpis;
 mod lang;
 mod metrics;
+mod notifications;
 mod people;
 mod state;
 mod targets;
@@ -38,7 +39,7 @@ pub use auth::tokens::issue as issue_token;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api::routes().1
 }
-pub use config::Config;
+pub use config::{Config, MailConfig};
 pub use error::AppError;
 pub use state::AppState;
 
@@ -55,6 +56,9 @@ pub enum StartError {
     Db(#[from] DbError),
     #[error("cannot listen on {addr}: {reason}")]
     Bind { addr: SocketAddr, reason: String },
+    /// The e-mail settings cannot work (a bad SMTP URL, a missing or invalid sender).
+    #[error("{0}")]
+    Mail(String),
 }
 
 /// A keel server, bound and migrated, ready to [`run`](App::run).
@@ -74,6 +78,7 @@ impl App {
 
     /// Like [`App::build`] over an already open and migrated database.
     pub async fn with_db(config: Config, db: Db) -> Result<App, StartError> {
+        let mailer = notifications::mail::Mailer::new(&config.mail).map_err(StartError::Mail)?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| StartError::Bind {
@@ -85,7 +90,7 @@ impl App {
             })?;
         Ok(App {
             listener,
-            state: AppState::new(db, config),
+            state: AppState::new(db, config, mailer),
         })
     }
 
@@ -106,12 +111,30 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let db = self.state.db.clone();
+        // The background tasks (e-mail delivery, timed jobs) stop with the server; each
+        // finishes what it has in hand first.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut tasks = vec![tokio::spawn(notifications::jobs::run(
+            self.state.clone(),
+            stopped.clone(),
+        ))];
+        if let Some(mailer) = self.state.mailer.clone() {
+            tasks.push(tokio::spawn(notifications::worker::run(
+                self.state.clone(),
+                mailer,
+                stopped,
+            )));
+        }
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        let _ = stop.send(true);
+        for task in tasks {
+            let _ = task.await;
+        }
         db.close().await;
-        Ok(())
+        served
     }
 }
 
@@ -143,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .merge(checkins::routes())
         .merge(insights::routes())
         .merge(zones::routes())
+        .merge(notifications::routes())
         .merge(api)
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which

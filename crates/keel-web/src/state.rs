@@ -13,10 +13,16 @@ pub struct Inner {
     pub dashboards: crate::cache::ResponseCache,
     /// Turns to compute a dashboard from scratch; see `dashboard::turn`.
     pub dashboard_turns: tokio::sync::Semaphore,
+    /// The SMTP server, when one is configured.
+    pub mailer: Option<crate::notifications::mail::Mailer>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config) -> AppState {
+    pub fn new(
+        db: Db,
+        config: Config,
+        mailer: Option<crate::notifications::mail::Mailer>,
+    ) -> AppState {
         AppState(Arc::new(Inner {
             db,
             dashboards: crate::cache::ResponseCache::new(config.dashboard_cache),
@@ -26,6 +32,7 @@ impl AppState {
             ),
             config,
             metrics: Metrics::default(),
+            mailer,
         }))
     }
 }

@@ -95,6 +95,23 @@ pub struct Global {
         value_name = "ENTRIES"
     )]
     pub dashboard_cache: Option<usize>,
+    /// SMTP server for notification e-mail: smtp://HOST:PORT (plain), smtp://HOST:587?tls=required
+    /// (STARTTLS) or smtps://USER:PASSWORD@HOST:465. Without it keel sends no e-mail.
+    #[arg(
+        long,
+        env = "KEEL_SMTP_URL",
+        global = true,
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// Sender of notification e-mail, e.g. "keel <keel@example.com>". Required with --smtp-url.
+    #[arg(long, env = "KEEL_SMTP_FROM", global = true, value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
+    /// The address people open keel at, for links in e-mail, e.g. https://keel.example.com.
+    /// Default: http:// and the listen address.
+    #[arg(long, env = "KEEL_PUBLIC_URL", global = true, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum, serde::Deserialize, PartialEq, Eq, Debug)]
@@ -136,6 +153,19 @@ pub enum Command {
     /// The per-person daily metric totals that goals and dashboards read.
     #[command(subcommand)]
     Rollups(RollupsCommand),
+    /// Timed jobs that `keel serve` runs (daily digest, session sweep, cleanup).
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum JobsCommand {
+    /// Print recent runs (newest first) and the failures among them.
+    List {
+        /// How many recent runs to show.
+        #[arg(long, default_value_t = 30)]
+        limit: u32,
+    },
 }
 
 #[derive(Subcommand)]

@@ -229,6 +229,7 @@ async fn load_with(db: &Db, history: bool) -> Result<Logins, String> {
         let today = keel_domain::time::Zone::DEFAULT.today();
         crate::demo_goals::load(db, &|| ids.next(), director_id, &teams, today).await?;
         crate::demo_checkins::load(db, &|| ids.next(), director_id, &teams, today).await?;
+        crate::demo_notifications::load(db, director_id, &teams).await?;
     }
     Ok(vec![
         ("director", email("Chen Jing")),

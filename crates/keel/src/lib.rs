@@ -8,5 +8,6 @@ mod demo_checkins;
 mod demo_contests;
 mod demo_goals;
 mod demo_history;
+mod demo_notifications;
 mod demo_targets;
 pub mod settings;

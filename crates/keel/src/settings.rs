@@ -26,6 +26,9 @@ struct File {
     session_absolute_hours: Option<u64>,
     body_limit_kib: Option<usize>,
     dashboard_cache: Option<usize>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
+    public_url: Option<String>,
 }
 
 pub struct Settings {
@@ -85,6 +88,21 @@ impl Settings {
         if let Some(n) = g.dashboard_cache.or(file.dashboard_cache) {
             web.dashboard_cache = n;
         }
+        web.mail.smtp_url = g
+            .smtp_url
+            .clone()
+            .or(file.smtp_url)
+            .filter(|u| !u.is_empty());
+        web.mail.from = g
+            .smtp_from
+            .clone()
+            .or(file.smtp_from)
+            .filter(|f| !f.is_empty());
+        web.public_url = g
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .filter(|u| !u.is_empty());
         Ok(Settings {
             web,
             log_format: g.log_format.or(file.log_format).unwrap_or(LogFormat::Text),

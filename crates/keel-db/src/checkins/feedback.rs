@@ -147,6 +147,8 @@ impl Db {
         if author != actor.id {
             review(&mut tx, id, actor.id, at).await?;
         }
+        crate::notifications::checkin_comment(&mut tx, actor.id, id, author, parent, body, at)
+            .await?;
         let entry = audit::Entry {
             actor: Some(actor.id),
             action: "comment",

@@ -25,6 +25,7 @@ pub struct SettingsPage {
     pub zones: Vec<super::Choice>,
     /// What is wrong with a zone just chosen.
     pub zone_error: Option<String>,
+    pub notifications: super::NotificationSettings,
 }
 
 /// The organisation's time zone (admins).

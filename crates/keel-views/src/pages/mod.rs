@@ -9,6 +9,7 @@ mod dashboard;
 mod goals;
 mod insights;
 mod kpis;
+mod notifications;
 mod people;
 mod targets;
 
@@ -20,6 +21,7 @@ pub use dashboard::*;
 pub use goals::*;
 pub use insights::*;
 pub use kpis::*;
+pub use notifications::*;
 pub use people::*;
 pub use targets::*;
 
@@ -78,6 +80,7 @@ impl Chrome {
             items.push(("/admin/crm", "nav-crm-settings"));
             items.push(("/admin/insights", "nav-insight-settings"));
             items.push(("/admin/time-zone", "nav-time-zone"));
+            items.push(("/admin/email", "nav-email"));
         }
         items
             .into_iter()

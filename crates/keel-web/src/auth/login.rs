@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 /// Failures allowed per account, and per client address, within [`WINDOW`].
 const MAX_PER_ACCOUNT: i64 = 5;
 const MAX_PER_ADDRESS: i64 = 30;
-const WINDOW: TimeDelta = TimeDelta::minutes(15);
+pub(crate) const WINDOW: TimeDelta = TimeDelta::minutes(15);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]

@@ -2,7 +2,7 @@
 
 use crate::cli::{
     Command, ExportArgs, ExportEntity, ExportFormat, ImportArgs, ImportEntity, ImportSource,
-    RollupsCommand,
+    JobsCommand, RollupsCommand,
 };
 use crate::settings::Settings;
 use clap::ValueEnum;
@@ -65,7 +65,51 @@ pub async fn run(command: Command, s: Settings) -> Result<(), String> {
         Command::Import(args) => import(&s, args).await,
         Command::Export(args) => export(&s, args).await,
         Command::Rollups(command) => rollups(&s, command).await,
+        Command::Jobs(JobsCommand::List { limit }) => jobs_list(&s, limit).await,
     }
+}
+
+/// Recent runs of the timed jobs, then the failures (and runs that never finished) among
+/// the most recent ones.
+async fn jobs_list(s: &Settings, limit: u32) -> Result<(), String> {
+    let db = open(s).await?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let runs = db.job_runs(false, limit).await.map_err(|e| e.to_string())?;
+    if runs.is_empty() {
+        println!("no job has run yet (keel serve runs them)");
+        return Ok(());
+    }
+    let outcome = |r: &keel_db::notifications::jobs::JobRun| match (r.finished_at, r.ok) {
+        (None, _) => "running or cut short".to_owned(),
+        (Some(_), Some(true)) => "ok".to_owned(),
+        (Some(_), _) => format!("failed: {}", r.error.as_deref().unwrap_or("")),
+    };
+    let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    println!(
+        "{:<22} {:<24} {:<24} {:>5}  outcome",
+        "job", "slot", "finished", "tries"
+    );
+    for r in &runs {
+        println!(
+            "{:<22} {:<24} {:<24} {:>5}  {} (on {})",
+            r.job,
+            time(r.slot),
+            r.finished_at.map(time).unwrap_or_else(|| "-".into()),
+            r.tries,
+            outcome(r),
+            r.server
+        );
+    }
+    let failures = db.job_runs(true, limit).await.map_err(|e| e.to_string())?;
+    if failures.is_empty() {
+        println!("\nno failures");
+    } else {
+        println!("\nfailures:");
+        for r in &failures {
+            println!("{:<22} {:<24} {}", r.job, time(r.slot), outcome(r));
+        }
+    }
+    Ok(())
 }
 
 async fn rollups(s: &Settings, command: RollupsCommand) -> Result<(), String> {
@@ -141,6 +185,21 @@ async fn check(s: &Settings) -> Result<(), String> {
             "X-Forwarded-For"
         } else {
             "the connection"
+        }
+    );
+    println!(
+        "e-mail:   {}",
+        match &s.web.mail.smtp_url {
+            Some(url) => format!(
+                "{} as {}",
+                redact_url(url),
+                s.web
+                    .mail
+                    .from
+                    .as_deref()
+                    .unwrap_or("(no --smtp-from: keel will not start)")
+            ),
+            None => "off (no --smtp-url): notifications stay in keel".into(),
         }
     );
     let db = open(s).await?;

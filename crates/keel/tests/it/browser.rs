@@ -632,3 +632,125 @@ async fn director_drills_through_the_dashboard_in_both_languages() {
     wait_for_text(&b, "#panel-attainment h2", "Target attainment").await;
     b.close().await.unwrap();
 }
+
+/// Saves a screenshot of the page under `target/screenshots/` (for people reviewing layout).
+async fn screenshot(b: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let png = b.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("save screenshot");
+}
+
+/// Whether the page is wider than the window (it scrolls sideways).
+async fn scrolls_sideways(b: &Client) -> bool {
+    b.execute(
+        "return document.documentElement.scrollWidth > document.documentElement.clientWidth;",
+        vec![],
+    )
+    .await
+    .expect("measure")
+    .as_bool()
+    .unwrap_or(true)
+}
+
+/// A rep whose manager set two targets sees the bell count on every page, reads the
+/// notifications in Chinese and English on a desktop and a phone, and marks them all read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_bell_and_page_on_desktop_and_phone_in_both_languages() {
+    let Some(b) = browser().await else { return };
+    let t = TestDb::sqlite().await;
+    crate::harness::load_demo(&t.db).await;
+    let rep = crate::harness::id_of(&t.db, "zhou.jie@yunfan.example").await;
+    let manager = keel_db::visibility::Actor {
+        id: crate::harness::id_of(&t.db, "li.qiang@yunfan.example").await,
+        role: keel_domain::roles::Role::Manager,
+        is_hr: false,
+    };
+    for q in ["2026-Q3", "2026-Q4"] {
+        let period = keel_domain::periods::Period::parse(q).unwrap();
+        t.db.set_target(
+            &manager,
+            rep,
+            &period,
+            keel_domain::metrics::Metric::WonRevenue,
+            12_000_000,
+        )
+        .await
+        .unwrap();
+    }
+    let s = TestServer::start(&t).await;
+    login(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
+    for (w, h) in [(1440, 900), (390, 844)] {
+        b.set_window_size(w, h).await.unwrap();
+        for (lang, heading, text) in [
+            (
+                "zh-CN",
+                "通知",
+                "李强 为您设定了 2026-Q4 的赢单金额目标：¥120,000.00",
+            ),
+            (
+                "en",
+                "Notifications",
+                "李强 set your 2026-Q4 target for Won revenue: CN¥120,000.00",
+            ),
+        ] {
+            b.goto(&s.url("/")).await.unwrap();
+            click(
+                &b,
+                Locator::Css(&format!("form.lang button[value='{lang}']")),
+            )
+            .await;
+            // The bell fills in its count after the page loads.
+            wait_for_text(&b, "#bell-count", "2").await;
+            assert!(
+                !scrolls_sideways(&b).await,
+                "home scrolls sideways at {w}px ({lang})"
+            );
+            click(&b, Locator::Id("bell")).await;
+            wait_for_heading(&b, heading).await;
+            let list = b
+                .find(Locator::Id("notifications"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(list.contains(text), "{list}");
+            let source = b.source().await.unwrap();
+            assert!(
+                !source.contains("notification-"),
+                "raw message keys on the page"
+            );
+            assert!(
+                !scrolls_sideways(&b).await,
+                "/notifications scrolls sideways at {w}px ({lang})"
+            );
+            screenshot(&b, &format!("notifications-{lang}-{w}x{h}")).await;
+        }
+    }
+    // Still in English on the phone: mark all read, the count drops to nothing.
+    let unread = b
+        .find(Locator::Id("unread-count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(unread, "2 unread");
+    click(&b, Locator::Id("read-all")).await;
+    wait_for_text(&b, "#unread-count", "0 unread").await;
+    for _ in 0..100 {
+        if b.find(Locator::Id("bell-count")).await.is_err()
+            && b.find(Locator::Css("#bell svg")).await.is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        b.find(Locator::Id("bell-count")).await.is_err(),
+        "no count on the bell once all are read"
+    );
+    screenshot(&b, "notifications-en-read-390x844").await;
+    b.close().await.unwrap();
+}

@@ -218,6 +218,7 @@ async fn pg_template(admin_url: &str) -> String {
 pub struct TestServer {
     pub base: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    running: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestServer {
@@ -229,7 +230,7 @@ impl TestServer {
         let app = keel_web::App::build(config).await.expect("build app");
         let base = format!("http://{}", app.local_addr());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
+        let running = tokio::spawn(async move {
             app.run(async {
                 let _ = rx.await;
             })
@@ -239,6 +240,18 @@ impl TestServer {
         TestServer {
             base,
             stop: Some(tx),
+            running: Some(running),
+        }
+    }
+
+    /// Stops the server and waits until it has: requests and background work in hand
+    /// finished, the database pool closed.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(running) = self.running.take() {
+            running.await.expect("server stops cleanly");
         }
     }
 
@@ -353,4 +366,108 @@ impl OrgDay for chrono::DateTime<chrono::Utc> {
     fn org_day(&self) -> chrono::NaiveDate {
         keel_domain::time::Zone::DEFAULT.day_of(*self)
     }
+}
+/// A real SMTP server process (Debian's python3-aiosmtpd running `smtp_sink.py`) on a free
+/// port, storing each message it accepts as a file; killed when dropped.
+pub struct SmtpSink {
+    pub port: u16,
+    dir: TempDir,
+    child: std::process::Child,
+}
+
+impl SmtpSink {
+    /// A sink, or `None` (after saying so) when aiosmtpd is not installed.
+    pub fn start() -> Option<SmtpSink> {
+        SmtpSink::start_slow(0.0)
+    }
+
+    /// A sink that holds each message `delay` seconds before accepting it.
+    pub fn start_slow(delay: f64) -> Option<SmtpSink> {
+        use std::io::BufRead;
+        let python = "/usr/bin/python3";
+        let has = std::process::Command::new(python)
+            .args(["-c", "import aiosmtpd"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !has {
+            skip(
+                "SMTP",
+                "python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)",
+            );
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("mail dir");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/smtp_sink.py");
+        let mut child = std::process::Command::new(python)
+            .arg(script)
+            .arg(dir.path())
+            .arg(delay.to_string())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the SMTP server");
+        let out = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .expect("SMTP server says ready");
+        let port = line
+            .trim()
+            .strip_prefix("ready ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("SMTP server did not start: {line:?}"));
+        Some(SmtpSink { port, dir, child })
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message accepted so far, oldest first, as raw text.
+    pub fn messages(&self) -> Vec<String> {
+        let mut names: Vec<_> = std::fs::read_dir(self.dir.path())
+            .expect("mail dir")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|p| std::fs::read_to_string(p).expect("message"))
+            .collect()
+    }
+
+    /// Waits (up to `secs`) until at least `n` messages arrived, and returns them all.
+    pub async fn wait_for(&self, n: usize, secs: u64) -> Vec<String> {
+        let until = std::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let got = self.messages();
+            if got.len() >= n || std::time::Instant::now() > until {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A server configuration whose background work runs quickly: e-mail through `smtp` (if
+/// any) polled every 50 ms with short retries, jobs looked at every 100 ms.
+pub fn fast_config(db: &TestDb, smtp: Option<&str>) -> keel_web::Config {
+    let mut cfg = keel_web::Config::for_database(db.config());
+    cfg.mail.smtp_url = smtp.map(str::to_owned);
+    cfg.mail.from = Some("keel <keel@example.com>".into());
+    cfg.mail.poll = Duration::from_millis(50);
+    cfg.mail.retry_base = Duration::from_millis(100);
+    cfg.mail.retry_cap = Duration::from_millis(400);
+    cfg.mail.send_timeout = Duration::from_secs(5);
+    cfg.jobs_tick = Duration::from_millis(100);
+    cfg
 }

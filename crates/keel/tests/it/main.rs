@@ -20,6 +20,7 @@ mod import;
 mod insights;
 mod migrations;
 mod multi_server;
+mod notifications;
 mod people;
 mod permissions;
 mod rollups;

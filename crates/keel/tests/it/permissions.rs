@@ -106,6 +106,7 @@ db_test!(
             .unwrap();
 
         let g = GoalFixture::new(&t.db, &demo).await;
+        let victims_note = crate::notifications::notify_directly(&t.db, victim, admin_id).await;
         let all = [Login, Allowed, Allowed, Allowed, Allowed];
         let admin_only = [Login, Denied, Denied, Denied, Allowed];
         let public = [Allowed; 5];
@@ -271,6 +272,51 @@ db_test!(
                 all,
             ),
             case(Method::GET, "/admin/insights", Body::None, admin_only),
+            // Notifications: everyone their own; someone else's id is 404 for every role.
+            case(Method::GET, "/notifications", Body::None, all),
+            case(Method::GET, "/notifications/bell", Body::None, all),
+            case(Method::POST, "/notifications/read-all", Body::None, all),
+            case(
+                Method::GET,
+                format!("/notifications/{victims_note}/open"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
+            case(
+                Method::POST,
+                format!("/notifications/{victims_note}/read"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
+            case(
+                Method::POST,
+                "/settings/notifications",
+                Body::Form(vec![
+                    ("target_set", "in_app".into()),
+                    ("digest_hour", String::new()),
+                ]),
+                all,
+            ),
+            case(Method::GET, "/api/v1/notifications", Body::None, all),
+            case(
+                Method::POST,
+                "/api/v1/notifications/read-all",
+                Body::None,
+                all,
+            ),
+            case(
+                Method::POST,
+                format!("/api/v1/notifications/{victims_note}/read"),
+                Body::None,
+                [Login, Hidden, Hidden, Hidden, Hidden],
+            ),
+            case(Method::GET, "/admin/email", Body::None, admin_only),
+            case(
+                Method::POST,
+                format!("/admin/email/{unknown}/retry"),
+                Body::None,
+                [Login, Denied, Denied, Denied, Hidden],
+            ),
             case(
                 Method::POST,
                 "/admin/insights",

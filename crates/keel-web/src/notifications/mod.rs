@@ -1,0 +1,91 @@
+//! Notifications in the web app: the bell and `/notifications`, the same at
+//! `/api/v1/notifications`, the settings section, the admin's outbox at `/admin/email`, and
+//! the two background tasks every `keel serve` runs: e-mail delivery ([`worker`]) and timed
+//! jobs ([`jobs`]). What a notification says is made here, in the reader's language.
+
+mod admin;
+mod api;
+pub(crate) mod jobs;
+pub(crate) mod mail;
+mod pages;
+pub(crate) mod settings;
+pub(crate) mod worker;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use keel_db::notifications::Notification;
+use keel_domain::metrics::Metric;
+use keel_domain::notifications::NotificationKind;
+use keel_domain::time::Zone;
+use keel_i18n::Locale;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/notifications", get(pages::list))
+        .route("/notifications/bell", get(pages::bell))
+        .route("/notifications/read-all", post(pages::read_all))
+        .route("/notifications/{id}/open", get(pages::open))
+        .route("/notifications/{id}/read", post(pages::read))
+        .route("/settings/notifications", post(settings::save))
+        .route("/admin/email", get(admin::page))
+        .route("/admin/email/{id}/retry", post(admin::retry))
+}
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    api::routes()
+}
+
+/// What the notification says, in `l`.
+pub(crate) fn text(l: Locale, n: &Notification) -> String {
+    let Some(kind) = n.kind() else {
+        return l.t("notification-unknown");
+    };
+    let stored = n.args();
+    let raw = |name: &str| stored.get(name).cloned().unwrap_or_default();
+    let metric = Metric::parse(&raw("metric"));
+    let values: Vec<(&'static str, String)> = kind
+        .args()
+        .iter()
+        .map(|&name| {
+            let v = match (kind, name) {
+                (NotificationKind::RecordAssigned, "record") => match raw(name).as_str() {
+                    r @ ("account" | "deal" | "lead") => l.t(&format!("notification-record-{r}")),
+                    other => other.to_owned(),
+                },
+                (NotificationKind::TargetSet, "metric") => metric
+                    .map(|m| crate::kpis::metric_name(l, m))
+                    .unwrap_or_else(|| raw(name)),
+                (NotificationKind::TargetSet, "value") => match metric {
+                    Some(m) => crate::kpis::format_value(
+                        l,
+                        m.unit(),
+                        raw(name).parse().ok(),
+                        &raw("currency"),
+                    ),
+                    None => raw(name),
+                },
+                _ => raw(name),
+            };
+            (name, v)
+        })
+        .collect();
+    let args: Vec<(&'static str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    l.t_args(&kind.i18n_key(), &args)
+}
+
+/// A moment in the viewer's zone, to the minute: `2026年12月7日 18:05` / `7 Dec 2026 18:05`.
+pub(crate) fn local_time(l: Locale, zone: Zone, t: DateTime<Utc>) -> String {
+    let local = zone.local(t);
+    format!("{} {}", l.date(local.date_naive()), local.format("%H:%M"))
+}
+
+/// The address keel is reached at, for links in e-mail.
+pub(crate) fn public_url(state: &AppState) -> String {
+    match &state.config.public_url {
+        Some(u) => u.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", state.config.listen),
+    }
+}
