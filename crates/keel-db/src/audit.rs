@@ -1,7 +1,7 @@
 //! The audit log: every write records who did what to which record, in the write's own
 //! transaction, so an action and its record stand or fall together.
 
-use crate::{Db, Result, Tx, with_pool, with_tx};
+use crate::{Result, Tx, with_tx};
 use chrono::{DateTime, Utc};
 use keel_domain::ids::new_id;
 use uuid::Uuid;

@@ -74,7 +74,12 @@ impl Zone {
     /// local day without a time-zone database of its own (SQLite has none).
     pub fn offsets(self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTime<Utc>, i32)> {
         use chrono::Offset;
-        let offset = |t: DateTime<Utc>| self.0.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc();
+        let offset = |t: DateTime<Utc>| {
+            self.0
+                .offset_from_utc_datetime(&t.naive_utc())
+                .fix()
+                .local_minus_utc()
+        };
         let mut out = vec![(from, offset(from))];
         // Offsets change at most a few times a year; a change is found by stepping a day at a
         // time and bisecting to the second where it happens.
@@ -122,7 +127,10 @@ mod tests {
         // 07:00 +08:00 is 23:00 UTC the day before.
         let at = utc("2026-09-30T23:00:00Z");
         assert_eq!(z.day_of(at), NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
-        assert_eq!(z.start_of(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()), utc("2026-09-30T16:00:00Z"));
+        assert_eq!(
+            z.start_of(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()),
+            utc("2026-09-30T16:00:00Z")
+        );
     }
 
     #[test]
@@ -131,7 +139,10 @@ mod tests {
         // 2026-03-08: clocks go from 02:00 to 03:00; midnight is still EST (-5).
         let d = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
         assert_eq!(z.start_of(d), utc("2026-03-08T05:00:00Z"));
-        assert_eq!(z.start_of(d.succ_opt().unwrap()), utc("2026-03-09T04:00:00Z"));
+        assert_eq!(
+            z.start_of(d.succ_opt().unwrap()),
+            utc("2026-03-09T04:00:00Z")
+        );
         assert_eq!(z.day_of(utc("2026-03-09T03:59:59Z")), d);
         let changes = z.offsets(utc("2026-01-01T00:00:00Z"), utc("2027-01-01T00:00:00Z"));
         assert_eq!(

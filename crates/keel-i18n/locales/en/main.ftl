@@ -60,6 +60,7 @@ field-too-long = At most { $max } characters.
 field-email-invalid = Enter a valid e-mail address.
 field-password-short = The password must have at least 10 characters.
 error-invalid_json = The request body is not valid JSON of the expected shape.
+error-invalid_query = A query parameter does not have the expected form.
 error-method_not_allowed = That action is not available here.
 error-email_taken = Someone already uses this e-mail address.
 error-reporting_cycle = This manager reports to the person already; reporting lines cannot form a loop.
@@ -95,6 +96,7 @@ action-create-token = Create token
 action-revoke = Revoke
 notice-saved = Saved.
 field-date-invalid = Enter a date as YYYY-MM-DD.
+field-date-range = Enter a date as YYYY-MM-DD, with a year from { $min } to { $max }.
 field-role-invalid = Choose admin, director, manager or member.
 
 ## People

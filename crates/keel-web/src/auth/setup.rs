@@ -2,7 +2,7 @@
 //! first administrator. Once that exists, this page is gone for good.
 
 use crate::auth::{passwords, session};
-use crate::forms::{email_error, required};
+use crate::shared::fields::{email_error, required};
 use crate::{AppError, AppState, context::Ctx};
 use askama::Template;
 use axum::Form;
