@@ -3,15 +3,16 @@
 
 use crate::auth::me::Me;
 use crate::auth::{login, passwords, session, tokens};
+use crate::shared::Form;
 use crate::shared::Id;
 use crate::shared::extract::ApiJson;
 use crate::shared::routes::{Routes, get, post};
 use crate::{AppError, AppState};
 use askama::Template;
+use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, Json};
 use chrono::{DateTime, Utc};
 use keel_db::tokens::Token;
 use keel_domain::roles::Action;

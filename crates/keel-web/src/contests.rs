@@ -342,6 +342,7 @@ async fn create(
         return Err(AppError::Forbidden);
     }
     let l = me.l();
+    crate::shared::extract::reject_nul(l, &body)?;
     let d = draft(&body);
     let input = match input_of(l, &d) {
         Ok(i) => i,

@@ -3,15 +3,16 @@
 //! `/api/v1/insights` serves the same list as JSON; `/admin/insights` edits the thresholds.
 
 use crate::auth::me::Me;
+use crate::shared::Form;
 use crate::shared::Query;
 use crate::shared::params::{parse_scope, scope_text};
 use crate::shared::routes::{Routes, get, post};
 use crate::{AppError, AppState, shared::ApiJson};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, Json};
 use keel_db::DbError;
 use keel_db::insights::{Detail, Insight};
 use keel_db::rollups::Scope;

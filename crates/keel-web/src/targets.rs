@@ -3,16 +3,17 @@
 //! `/api/v1/targets` and `/api/v1/forecast`.
 
 use crate::auth::me::Me;
+use crate::shared::Form;
 use crate::shared::Query;
 use crate::shared::invalid;
 use crate::shared::present::{format_value, metric_name};
 use crate::shared::routes::{Routes, get, post};
 use crate::{AppError, AppState, shared::ApiJson};
 use askama::Template;
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, Json};
 use keel_db::targets::{ForecastRow, Split};
 use keel_domain::metrics::{Metric, Unit};
 use keel_domain::periods::{Period, PeriodKind};

@@ -1,16 +1,17 @@
 //! Teams and departments: the admin page, and `/api/v1/teams` for everyone.
 
 use crate::auth::me::Me;
+use crate::shared::Form;
 use crate::shared::Id;
 use crate::shared::fields::required;
 use crate::shared::params::opt_id;
 use crate::shared::routes::{Routes, get, post};
 use crate::{AppError, AppState};
 use askama::Template;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, Json};
 use keel_db::DbError;
 use keel_db::teams::{Team, TeamInput};
 use keel_domain::roles::Action;

@@ -67,6 +67,7 @@ error-reporting_cycle = This manager reports to the person already; reporting li
 error-unknown_manager = The chosen manager does not exist.
 error-unknown_team = The chosen team does not exist.
 error-unknown_department = The chosen department does not exist.
+error-unknown_reference = Something this refers to (a person, an account, a record) does not exist.
 error-name_taken = This name is already in use.
 error-organisation_exists = This organisation has already been set up.
 error-wrong_password = The current password is not correct.
@@ -97,6 +98,7 @@ action-revoke = Revoke
 notice-saved = Saved.
 field-date-invalid = Enter a date as YYYY-MM-DD.
 field-date-range = Enter a date as YYYY-MM-DD, with a year from { $min } to { $max }.
+field-nul = Contains a character that cannot be stored (NUL).
 field-role-invalid = Choose admin, director, manager or member.
 
 ## People

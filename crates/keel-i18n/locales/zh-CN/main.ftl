@@ -67,6 +67,7 @@ error-reporting_cycle = 所选经理已在此人的汇报线下，汇报关系�
 error-unknown_manager = 所选经理不存在。
 error-unknown_team = 所选团队不存在。
 error-unknown_department = 所选部门不存在。
+error-unknown_reference = 所引用的对象（人员、客户或记录）不存在。
 error-name_taken = 该名称已被使用。
 error-organisation_exists = 该组织已完成初始化。
 error-wrong_password = 当前密码不正确。
@@ -97,6 +98,7 @@ action-revoke = 吊销
 notice-saved = 已保存。
 field-date-invalid = 请按 YYYY-MM-DD 格式输入日期。
 field-date-range = 请按 YYYY-MM-DD 格式输入日期，年份在 { $min } 到 { $max } 之间。
+field-nul = 含有无法保存的字符（NUL）。
 field-role-invalid = 请选择管理员、总监、经理或成员。
 
 ## 成员

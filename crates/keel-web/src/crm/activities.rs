@@ -1,6 +1,7 @@
 use super::list::{self, Filters};
 use super::timeline;
 use crate::auth::me::Me;
+use crate::shared::Form;
 use crate::shared::Id;
 use crate::shared::Query;
 use crate::shared::fields::required;
@@ -8,7 +9,6 @@ use crate::shared::params::local;
 use crate::shared::params::opt_id;
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::activities::{ActivityInput, ActivityQuery, KINDS, TaskState};

@@ -206,7 +206,7 @@ async fn reassign_account(
     axum::extract::State(state): axum::extract::State<AppState>,
     me: Me,
     crate::shared::Id(id): crate::shared::Id,
-    axum::Form(f): axum::Form<OwnerForm>,
+    crate::shared::Form(f): crate::shared::Form<OwnerForm>,
 ) -> Result<axum::response::Redirect, AppError> {
     let id = reassign(&state, &me, keel_db::crm::Owned::Account, id, &f).await?;
     Ok(axum::response::Redirect::to(&format!(
@@ -218,7 +218,7 @@ async fn reassign_deal(
     axum::extract::State(state): axum::extract::State<AppState>,
     me: Me,
     crate::shared::Id(id): crate::shared::Id,
-    axum::Form(f): axum::Form<OwnerForm>,
+    crate::shared::Form(f): crate::shared::Form<OwnerForm>,
 ) -> Result<axum::response::Redirect, AppError> {
     let id = reassign(&state, &me, keel_db::crm::Owned::Deal, id, &f).await?;
     Ok(axum::response::Redirect::to(&format!(
@@ -230,7 +230,7 @@ async fn reassign_lead(
     axum::extract::State(state): axum::extract::State<AppState>,
     me: Me,
     crate::shared::Id(id): crate::shared::Id,
-    axum::Form(f): axum::Form<OwnerForm>,
+    crate::shared::Form(f): crate::shared::Form<OwnerForm>,
 ) -> Result<axum::response::Redirect, AppError> {
     let id = reassign(&state, &me, keel_db::crm::Owned::Lead, id, &f).await?;
     Ok(axum::response::Redirect::to(&format!(

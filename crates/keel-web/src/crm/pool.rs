@@ -2,12 +2,12 @@
 //! rules and module visibility.
 
 use crate::auth::me::Me;
+use crate::shared::Form;
 use crate::shared::Id;
 use crate::shared::Query;
 use crate::shared::params::local;
 use crate::{AppError, AppState, shared::parse_id};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;

@@ -3,13 +3,13 @@
 use super::form::{self, GoalForm};
 use super::{owner_label, row, smart, status_chip, today};
 use crate::auth::me::Me;
+use crate::shared::Form;
 use crate::shared::Id;
 use crate::shared::Query;
 use crate::shared::params::parse_value;
 use crate::shared::present::{measure_label, progress_text, unit_hint, value_text};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};

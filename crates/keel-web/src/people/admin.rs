@@ -3,13 +3,13 @@
 
 use crate::auth::me::Me;
 use crate::auth::passwords;
+use crate::shared::Form;
 use crate::shared::Id;
 use crate::shared::fields::non_empty;
 use crate::shared::fields::{email_error, required};
 use crate::shared::opt_id;
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};

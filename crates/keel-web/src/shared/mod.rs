@@ -10,6 +10,6 @@ pub mod params;
 pub mod present;
 pub mod routes;
 
-pub use extract::{ApiJson, Id, Query};
+pub use extract::{ApiJson, Form, Id, Query};
 pub use fields::{conflict_as_field, invalid, invalid_t};
 pub use params::{Page, opt_id, parse_id};

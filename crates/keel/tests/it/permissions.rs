@@ -102,10 +102,12 @@ db_test!(
                 None => client(),
             };
             // Only the one role whose turn it is creates: skip others' creation cases.
-            for case in cases
+            // Signing out ends the session the cases after it need: it goes last.
+            let (outs, ins): (Vec<&Case>, Vec<&Case>) = cases
                 .iter()
                 .filter(|c| owner_of(c).is_none_or(|r| r == ROLES[i]))
-            {
+                .partition(|c| c.path == "/logout");
+            for case in ins.into_iter().chain(outs) {
                 let mut req = c.request(case.method.clone(), s.url(&case.path));
                 req = match &case.body {
                     Body::None => req,
@@ -884,6 +886,84 @@ pub(crate) async fn matrix(t: &crate::harness::TestDb, demo: &Demo) -> Vec<Case>
             [Login, Hidden, Hidden, Hidden, Allowed],
         ),
     ];
+    // Routes reached with records of the member's (their line sees them too) or with ids
+    // nobody has; static files; signing in, setting up and out.
+    let hidden = [Login, Hidden, Hidden, Hidden, Hidden];
+    cases.extend([
+        case(
+            Method::GET,
+            "/static/htmx-2.0.11.min.js",
+            Body::None,
+            public,
+        ),
+        case(Method::GET, "/static/nothing.css", Body::None, [Hidden; 5]),
+        case(
+            Method::POST,
+            format!("/accounts/{own_acc}/contacts"),
+            Body::Form(vec![
+                ("name", "王五".into()),
+                ("email", "w5@example.com".into()),
+            ]),
+            all,
+        ),
+        case(
+            Method::POST,
+            format!("/accounts/{own_acc}/satisfaction"),
+            Body::Form(vec![("kind", "csat".into()), ("score", "4".into())]),
+            all,
+        ),
+        case(
+            Method::POST,
+            format!("/accounts/{unknown}/owner"),
+            Body::Form(vec![("owner_id", unknown.to_string())]),
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/activities/{unknown}/complete"),
+            Body::Form(vec![]),
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/leads/{unknown}/convert"),
+            Body::Form(vec![("account_name", "x".into())]),
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/pool/leads/{unknown}/claim"),
+            Body::Form(vec![("back", "/pool/leads".into())]),
+            hidden,
+        ),
+        case(
+            Method::POST,
+            format!("/admin/crm/pipelines/{unknown}/stages"),
+            Body::Form(vec![
+                ("name", "x".into()),
+                ("name_en", "x".into()),
+                ("probability", "10".into()),
+            ]),
+            [Login, Denied, Denied, Denied, Hidden],
+        ),
+        case(
+            Method::POST,
+            "/login",
+            Body::Form(vec![
+                ("email", "nobody@example.com".into()),
+                ("password", "wrong password".into()),
+            ]),
+            [Login; 5],
+        ),
+        case(
+            Method::POST,
+            "/setup",
+            Body::Form(vec![("organisation", "x".into())]),
+            [Login; 5],
+        ),
+        // Runs last for each role (it ends the session).
+        case(Method::POST, "/logout", Body::None, [Login; 5]),
+    ]);
     cases.extend(goal_cases(&g));
     let ck = CheckinFixture::new(&t.db, &demo).await;
     cases.extend(checkin_cases(&ck, &g));
