@@ -87,8 +87,7 @@ fn period(l: Locale, p: &DashParams) -> Result<(Period, String), AppError> {
         "this_year" => within(PeriodKind::Year),
         "last_year" => within(PeriodKind::Year).previous(),
         "custom" => {
-            let date =
-                |s: &Option<String>| s.as_deref().and_then(|s| crate::shared::params::date(s));
+            let date = |s: &Option<String>| s.as_deref().and_then(crate::shared::params::date);
             let (Some(from), Some(to)) = (date(&p.from), date(&p.to)) else {
                 return Err(invalid_t(l, "from", "kpi-invalid-range"));
             };

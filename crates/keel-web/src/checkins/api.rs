@@ -233,9 +233,7 @@ async fn submit_checkin(
         .db
         .submit_checkin(&actor, &input, today())
         .await
-        .map_err(|e| match e {
-            e => conflict_as_field(me.l(), e, |code| Some(field(code))),
-        })?;
+        .map_err(|e| conflict_as_field(me.l(), e, |code| Some(field(code))))?;
     let c = state.db.checkin(&actor, id).await?;
     let status = if existed {
         StatusCode::OK

@@ -144,7 +144,7 @@ pub(crate) async fn matrix(t: &crate::harness::TestDb, demo: &Demo) -> Vec<Case>
         .0;
     let unknown = uuid::Uuid::now_v7();
     // CRM records: the member's own, and a rep's in another team (outside the East line).
-    let crm = crate::crm::Fixture::new(&t.db, &demo).await;
+    let crm = crate::crm::Fixture::new(&t.db, demo).await;
     let (own_acc, other_acc, other_deal) = (crm.own_account, crm.other_account, crm.other_deal);
     let stage = crm.won_stage;
     let contest =
@@ -163,7 +163,7 @@ pub(crate) async fn matrix(t: &crate::harness::TestDb, demo: &Demo) -> Vec<Case>
         .await
         .unwrap();
 
-    let g = GoalFixture::new(&t.db, &demo).await;
+    let g = GoalFixture::new(&t.db, demo).await;
     let all = [Login, Allowed, Allowed, Allowed, Allowed];
     let admin_only = [Login, Denied, Denied, Denied, Allowed];
     let public = [Allowed; 5];
@@ -965,7 +965,7 @@ pub(crate) async fn matrix(t: &crate::harness::TestDb, demo: &Demo) -> Vec<Case>
         case(Method::POST, "/logout", Body::None, [Login; 5]),
     ]);
     cases.extend(goal_cases(&g));
-    let ck = CheckinFixture::new(&t.db, &demo).await;
+    let ck = CheckinFixture::new(&t.db, demo).await;
     cases.extend(checkin_cases(&ck, &g));
     // Creating records: one per role so that allowed creations do not collide.
     for role in ROLES {
