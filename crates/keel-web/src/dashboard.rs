@@ -93,7 +93,8 @@ fn period(l: Locale, p: &DashParams) -> Result<(Period, String), AppError> {
             };
             Period::custom(from, to).map_err(|_| invalid_t(l, "to", "kpi-invalid-range"))?
         }
-        label => Period::parse(label).map_err(|_| invalid_t(l, "period", "target-bad-period"))?,
+        label => crate::shared::params::period(label)
+            .map_err(|_| invalid_t(l, "period", "target-bad-period"))?,
     };
     if period.days() > 3660 {
         return Err(invalid_t(l, "to", "kpi-invalid-range"));

@@ -234,3 +234,50 @@ impl Ctx {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode};
+    use axum::middleware::from_fn;
+    use axum::routing::get;
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    async fn boom() -> &'static str {
+        panic!("a bug in one handler")
+    }
+
+    /// A handler's panic is caught below the renderer (as in `router`) and answered with the
+    /// usual localized 500: JSON under `/api/`, the error page elsewhere.
+    #[tokio::test]
+    async fn a_panic_is_a_rendered_500() {
+        let app = Router::new()
+            .route("/api/v1/boom", get(boom))
+            .route("/boom", get(boom))
+            .layer(CatchPanicLayer::custom(super::panicked as fn(_) -> _))
+            .layer(from_fn(super::render));
+        let call = |path: &'static str| {
+            let app = app.clone();
+            async move {
+                let res = app
+                    .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+                (status, String::from_utf8(body.to_vec()).unwrap())
+            }
+        };
+        let (status, body) = call("/api/v1/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["error"]["code"], "internal");
+        assert!(!body.contains("a bug in one handler"), "{body}");
+        let (status, body) = call("/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("<html"), "{body}");
+        assert!(!body.contains("a bug in one handler"), "{body}");
+    }
+}

@@ -58,7 +58,8 @@ const TARGET_METRICS: [Metric; 9] = [
 fn period(l: Locale, text: Option<&str>) -> Result<Period, AppError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(this_quarter()),
-        Some(t) => Period::parse(t).map_err(|_| invalid("period", l.t("target-bad-period"))),
+        Some(t) => crate::shared::params::period(t)
+            .map_err(|_| invalid("period", l.t("target-bad-period"))),
     }
 }
 

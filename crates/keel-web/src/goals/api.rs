@@ -19,7 +19,7 @@ use keel_db::goals::{
     current_period,
 };
 use keel_domain::goals::{Direction, Status};
-use keel_domain::periods::{Period, PeriodKind};
+use keel_domain::periods::PeriodKind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -316,7 +316,7 @@ fn apply(me: &Me, mut i: GoalInput, f: Fields<'_>, new: bool) -> Result<GoalInpu
     }
     let period_changed = f.period.is_some();
     if let Some(p) = f.period {
-        match Period::parse(p) {
+        match crate::shared::params::period(p) {
             Ok(p) => i.period = p,
             Err(e) => errors.push(("period".into(), l.t(&format!("error-{}", e.code())))),
         }

@@ -17,7 +17,7 @@ use keel_db::goals::{
 };
 use keel_domain::goals::Direction;
 use keel_domain::metrics::Metric;
-use keel_domain::periods::{Period, PeriodKind};
+use keel_domain::periods::PeriodKind;
 use keel_i18n::Locale;
 use keel_views::{Choice, Field, GoalFormPage};
 use uuid::Uuid;
@@ -193,7 +193,7 @@ pub fn validate(l: Locale, f: &GoalForm) -> Result<GoalInput, Errors> {
         }
     };
     let rule = Rule::parse(f.rule.trim()).unwrap_or(Rule::Own);
-    let period = match Period::parse(&f.period) {
+    let period = match crate::shared::params::period(&f.period) {
         Ok(p) => Some(p),
         Err(e) => {
             errors.push(("period", l.t(&format!("error-{}", e.code()))));

@@ -10,7 +10,6 @@ use keel_db::DbError;
 use keel_db::goals::{GoalInput, Measure, Owner};
 use keel_db::visibility::Actor;
 use keel_domain::goals::{Direction, SmartInput, SmartLetter, SmartReport, Verdict, smart_check};
-use keel_domain::periods::Period;
 use keel_i18n::Locale;
 use keel_views::{SmartLine, SmartPanel};
 
@@ -50,7 +49,7 @@ pub fn basis_of_form(f: &GoalForm) -> Basis {
             direction,
             has_parent: opt_id(&f.parent_id).is_some(),
             due: crate::shared::params::date(&f.due),
-            period: Period::parse(&f.period).ok(),
+            period: crate::shared::params::period(&f.period).ok(),
             history: Vec::new(),
             team_history: Vec::new(),
         },

@@ -7,6 +7,7 @@ use crate::auth::me::Me;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use keel_db::rollups::Scope;
 use keel_domain::metrics::Unit;
+use keel_domain::periods::{Period, PeriodError};
 use keel_i18n::Locale;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
@@ -113,6 +114,17 @@ pub fn date_message(l: Locale) -> String {
             ("max", &MAX_YEAR.to_string()),
         ],
     )
+}
+
+/// A period as `Period::parse` reads it (`2026-Q4`, `2026-11`, `2026-01-01..2026-03-31`, ...)
+/// within the same years as every date.
+pub fn period(text: &str) -> Result<Period, PeriodError> {
+    let p = Period::parse(text)?;
+    if in_range(p.start.year()) && in_range(p.end.year()) {
+        Ok(p)
+    } else {
+        Err(PeriodError::Invalid)
+    }
 }
 
 /// `deserialize_with` helpers that read dates and instants as chrono does (so the OpenAPI
@@ -245,5 +257,8 @@ mod tests {
             |s: &str| bounded::date(serde_json::Value::String(s.into())).map_err(|e| e.to_string());
         assert!(bounded("2026-01-01").is_ok());
         assert_eq!(bounded("+262142-12-31").unwrap_err(), DATE_OUT_OF_RANGE);
+        assert!(period("2026-Q4").is_ok());
+        assert!(period("0001-Q1").is_err());
+        assert!(period("1899-12-01..2026-01-01").is_err());
     }
 }
