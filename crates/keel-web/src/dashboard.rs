@@ -87,10 +87,15 @@ fn period(l: Locale, p: &DashParams) -> Result<(Period, String), AppError> {
         "this_year" => within(PeriodKind::Year),
         "last_year" => within(PeriodKind::Year).previous(),
         "custom" => {
-            let date = |s: &Option<String>| s.as_deref().and_then(crate::shared::params::date);
-            let (Some(from), Some(to)) = (date(&p.from), date(&p.to)) else {
-                return Err(invalid_t(l, "from", "kpi-invalid-range"));
+            // The answer names the date at fault.
+            let date = |field: &str, s: &Option<String>| {
+                s.as_deref()
+                    .and_then(crate::shared::params::date)
+                    .ok_or_else(|| {
+                        crate::shared::invalid(field, crate::shared::params::date_message(l))
+                    })
             };
+            let (from, to) = (date("from", &p.from)?, date("to", &p.to)?);
             Period::custom(from, to).map_err(|_| invalid_t(l, "to", "kpi-invalid-range"))?
         }
         label => crate::shared::params::period(label)

@@ -47,13 +47,18 @@ const MAX_DAYS: i64 = 3660;
 fn period(l: Locale, from: &str, to: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
     let today = keel_domain::time::now().date_naive();
     let quarter = Period::containing(PeriodKind::Quarter, today).expect("quarters exist");
-    let parse = |s: &str, default: NaiveDate| -> Result<NaiveDate, AppError> {
+    // A date that is not one (or outside the years) is refused on its own field.
+    let parse = |field: &str, s: &str, default: NaiveDate| -> Result<NaiveDate, AppError> {
         if s.trim().is_empty() {
             return Ok(default);
         }
-        crate::shared::params::date(s).ok_or_else(|| invalid_t(l, "from", "kpi-invalid-range"))
+        crate::shared::params::date(s)
+            .ok_or_else(|| crate::shared::invalid(field, crate::shared::params::date_message(l)))
     };
-    let (from, to) = (parse(from, quarter.start)?, parse(to, quarter.end)?);
+    let (from, to) = (
+        parse("from", from, quarter.start)?,
+        parse("to", to, quarter.end)?,
+    );
     if from > to || (to - from).num_days() > MAX_DAYS {
         return Err(invalid_t(l, "to", "kpi-invalid-range"));
     }

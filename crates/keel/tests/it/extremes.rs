@@ -349,3 +349,49 @@ db_test!(
         assert_eq!(res.status(), 200);
     }
 );
+
+db_test!(
+    async fn dates_outside_the_years_are_a_422_naming_the_field(t: TestDb) {
+        let demo: Demo = load_demo(&t.db).await;
+        let s = TestServer::start(&t).await;
+        let c = signed_in(&s, &demo.admin).await;
+        // Each of these panicked the server before dates were bounded (chrono reads years up
+        // to 262142 and panics on arithmetic near them).
+        for (path, field) in [
+            ("/api/v1/activities?to=%2B262142-12-31", "to"),
+            ("/api/v1/activities?from=-262143-01-01", "from"),
+            (
+                "/api/v1/dashboard?period=custom&from=2026-01-01&to=%2B262142-12-31",
+                "to",
+            ),
+            ("/api/v1/metrics/calls?from=%2B262142-01-01", "from"),
+            ("/api/v1/audit?to=%2B262142-12-31T00:00:00Z", "to"),
+        ] {
+            let res = c.get(s.url(path)).send().await.unwrap();
+            assert_eq!(res.status(), 422, "{path}");
+            let v: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(v["error"]["code"], "invalid_input", "{path}: {v}");
+            assert!(
+                v["error"]["fields"][field].is_string(),
+                "{path}: the answer names {field}: {v}"
+            );
+        }
+        for path in [
+            "/dashboard?period=custom&from=2026-01-01&to=%2B262142-12-31",
+            "/kpis?from=%2B262142-12-31",
+            "/kpis/calls?to=-262143-01-01",
+        ] {
+            let res = c.get(s.url(path)).send().await.unwrap();
+            assert_eq!(res.status(), 422, "{path}");
+        }
+        let res = c
+            .post(s.url("/api/v1/goals"))
+            .json(&serde_json::json!({"title": "x", "measure": "manual", "target": 1, "due": "+262142-12-31"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let v: serde_json::Value = res.json().await.unwrap();
+        assert!(v["error"]["fields"]["due"].is_string(), "{v}");
+    }
+);
