@@ -210,7 +210,7 @@ async fn list(
         from: p.from,
         to: p.to,
         before: p.before,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (rows, more) = state.db.audit_log(&me.actor(), &q).await?;
     let next = more

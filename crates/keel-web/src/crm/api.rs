@@ -159,7 +159,7 @@ async fn list_accounts(
         pool: false,
         sort: sort_param(&me, keel_db::sort::ACCOUNTS, p.sort.as_deref())?,
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (rows, next) = state
         .db
@@ -337,7 +337,7 @@ async fn list_deals(
         open_only: p.open,
         sort: sort_param(&me, keel_db::sort::DEALS, p.sort.as_deref())?,
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (rows, next) = state
         .db
@@ -629,7 +629,7 @@ async fn list_activities(
         to: p.to,
         today: now().date_naive(),
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (rows, next) = state
         .db
@@ -787,7 +787,7 @@ async fn list_leads(
         pool: p.pool,
         sort: sort_param(&me, keel_db::sort::LEADS, p.sort.as_deref())?,
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
         ..Default::default()
     };
     let (rows, next) = state

@@ -117,7 +117,7 @@ async fn list_satisfaction(
         min: p.min,
         max: p.max,
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let actor = me.actor();
     let (rows, next) = state

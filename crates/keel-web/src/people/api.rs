@@ -115,7 +115,7 @@ async fn list(
         team_id: p.team,
         include_inactive: p.include_inactive,
         after: p.after,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (people, more) = state.db.people(&me.actor(), &q).await?;
     let next = more

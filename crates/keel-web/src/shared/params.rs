@@ -20,6 +20,12 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+/// A list's page size from its `limit` parameter: 100 unless asked, the storage layer keeps
+/// it within 1 to 500.
+pub fn page_size(limit: Option<u32>) -> u32 {
+    limit.unwrap_or(100)
+}
+
 /// An id from a path. Anything that is not an id is, like an unknown id, 404.
 pub fn parse_id(s: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(s).map_err(|_| AppError::NotFound)

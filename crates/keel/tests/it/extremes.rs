@@ -39,6 +39,13 @@ fn texts() -> Vec<String> {
     ]
 }
 
+/// The values that matter for a date or period parameter (sent one parameter at a time).
+fn date_texts() -> Vec<String> {
+    let mut v: Vec<String> = texts().into_iter().take(8).collect();
+    v.extend(["99999-Q1", "9223372036854775808", "NaN", ""].map(String::from));
+    v
+}
+
 /// The same, plus a string of 100 KB (bodies only: a query string that long is refused by
 /// the HTTP layer before keel sees it, which proves nothing).
 fn body_texts() -> Vec<String> {
@@ -167,10 +174,16 @@ fn probes(case: &Case, template: &str, doc: &utoipa::openapi::OpenApi) -> Vec<Pr
         if !t.starts_with('{') {
             continue;
         }
-        for v in texts().iter().chain([&"x".repeat(4096)]) {
-            if v.is_empty() {
-                continue;
-            }
+        let values = [
+            "not-a-uuid".to_owned(),
+            "ffffffff-ffff-ffff-ffff-ffffffffffff".into(),
+            "9223372036854775808".into(),
+            "-1".into(),
+            "+262142-12-31".into(),
+            "\u{0}\r\n\u{202e}".into(),
+            "x".repeat(4096),
+        ];
+        for v in &values {
             let mut s = segs.clone();
             let enc = encode(v);
             s[i] = &enc;
@@ -199,8 +212,19 @@ fn probes(case: &Case, template: &str, doc: &utoipa::openapi::OpenApi) -> Vec<Pr
             );
         }
     }
+    let page_dates: BTreeSet<&str> = if api || case.method != Method::GET {
+        BTreeSet::new()
+    } else {
+        PAGE_DATE_PARAMS.iter().copied().collect()
+    };
     for name in &names {
-        for v in texts() {
+        let values = if page_dates.contains(name.as_str()) && !query.iter().any(|(k, _)| k == name)
+        {
+            date_texts()
+        } else {
+            texts()
+        };
+        for v in values {
             let mut q: Vec<(String, String)> =
                 query.iter().filter(|(k, _)| k != name).cloned().collect();
             q.push((name.clone(), v.clone()));
