@@ -141,7 +141,7 @@ impl Db {
                     .await
                     .map_err(|e| match crate::error::unique_violation(&e) {
                         Some(_) => DbError::Conflict("contest_participants"),
-                        None => DbError::Sqlx(e),
+                        None => DbError::from(e),
                     })?;
             }
             for t in &input.teams {
@@ -152,7 +152,7 @@ impl Db {
                     .await
                     .map_err(|e| match crate::error::unique_violation(&e) {
                         Some(_) => DbError::Conflict("contest_participants"),
-                        None => DbError::Sqlx(e),
+                        None => DbError::from(e),
                     })?;
             }
         });

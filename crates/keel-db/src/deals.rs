@@ -522,7 +522,7 @@ impl Db {
             .await
             .map_err(|e| match crate::error::unique_violation(&e) {
                 Some(_) => DbError::Conflict("name_taken"),
-                None => DbError::Sqlx(e),
+                None => DbError::from(e),
             })?;
         });
         insert_stages(&mut tx, id).await?;
@@ -570,7 +570,7 @@ impl Db {
                 .await
                 .map_err(|e| match crate::error::unique_violation(&e) {
                     Some(_) => DbError::Conflict("name_taken"),
-                    None => DbError::Sqlx(e),
+                    None => DbError::from(e),
                 })?;
         });
         let entry = audit::Entry {
@@ -639,7 +639,7 @@ impl Db {
             .await
             .map_err(|e| match crate::error::unique_violation(&e) {
                 Some(_) => DbError::Conflict("name_taken"),
-                None => DbError::Sqlx(e),
+                None => DbError::from(e),
             })?;
         });
         let entry = audit::Entry {

@@ -30,7 +30,19 @@ pub enum DbError {
     #[error("forbidden")]
     Forbidden,
     #[error("database error: {0}")]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    /// A write naming a record that does not exist (a foreign key the database refused) is the
+    /// caller's mistake, a conflict with the code `unknown_reference`, not an internal error:
+    /// the safety net behind the checks each write makes for the references it knows.
+    fn from(e: sqlx::Error) -> Self {
+        match e.as_database_error() {
+            Some(db) if db.is_foreign_key_violation() => DbError::Conflict("unknown_reference"),
+            _ => DbError::Sqlx(e),
+        }
+    }
 }
 
 impl DbError {

@@ -200,3 +200,73 @@ impl Db {
         Migrator::with_migrations(migrations)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    /// `NNNN_description.sql` -> (version, description, contents) for one backend's folder.
+    fn files(backend: &str) -> BTreeMap<i64, (String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        let mut out = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).expect("migrations folder") {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let stem = name
+                .strip_suffix(".sql")
+                .unwrap_or_else(|| panic!("{backend}/{name}: not a .sql file"));
+            let (version, description) = stem
+                .split_once('_')
+                .unwrap_or_else(|| panic!("{backend}/{name}: not NNNN_description.sql"));
+            let version: i64 = version
+                .parse()
+                .unwrap_or_else(|_| panic!("{backend}/{name}: the version is not a number"));
+            let contents = std::fs::read_to_string(&path).unwrap();
+            let before = out.insert(version, (description.to_owned(), contents));
+            assert!(
+                before.is_none(),
+                "{backend}: two files for version {version}"
+            );
+        }
+        out
+    }
+
+    /// The embedded list is the folders: every file embedded once, under its own version and
+    /// description, with versions 1, 2, 3 ... without gaps, on both backends.
+    #[test]
+    fn the_embedded_list_matches_the_migration_folders() {
+        let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
+        let expected: Vec<i64> = (1..=MIGRATIONS.len() as i64).collect();
+        assert_eq!(versions, expected, "versions must run 1, 2, 3 ... in order");
+        for backend in ["sqlite", "postgres"] {
+            let files = files(backend);
+            let on_disk: Vec<i64> = files.keys().copied().collect();
+            assert_eq!(
+                on_disk, expected,
+                "{backend}: the files on disk and the embedded list differ"
+            );
+            for m in MIGRATIONS {
+                let (description, contents) = &files[&m.version];
+                assert_eq!(
+                    m.description, description,
+                    "{backend}: version {} is described as the file is named",
+                    m.version
+                );
+                let embedded = match backend {
+                    "sqlite" => m.sqlite,
+                    _ => m.postgres,
+                };
+                assert!(
+                    embedded == contents,
+                    "{backend}: version {} embeds another file than {:04}_{description}.sql",
+                    m.version,
+                    m.version
+                );
+            }
+        }
+    }
+}

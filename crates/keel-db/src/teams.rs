@@ -121,7 +121,7 @@ impl Db {
 fn name_conflict(e: sqlx::Error) -> DbError {
     match crate::error::unique_violation(&e) {
         Some(_) => DbError::Conflict("name_taken"),
-        None => DbError::Sqlx(e),
+        None => DbError::from(e),
     }
 }
 

@@ -1,16 +1,18 @@
 //! The signed-in person's own account: password, language, personal API tokens; and
 //! `/api/v1/tokens` for the same tokens.
 
-use crate::api::{ApiJson, parse_id};
 use crate::auth::me::Me;
 use crate::auth::{login, passwords, session, tokens};
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::extract::ApiJson;
+use crate::shared::routes::{Routes, get, post};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
 use chrono::{DateTime, Utc};
 use keel_db::tokens::Token;
 use keel_domain::roles::Action;
@@ -22,8 +24,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/settings", get(page))
         .route("/settings/password", post(change_password))
         .route("/settings/time-zone", post(change_zone))
@@ -230,7 +232,7 @@ async fn create_token(
 ) -> Result<Response, AppError> {
     me.require(Action::ManageOwnAccount)?;
     let l = me.l();
-    if let Some(e) = crate::forms::required(l, &f.name, 100) {
+    if let Some(e) = crate::shared::fields::required(l, &f.name, 100) {
         let notes = Notes {
             zone_error: None,
             new_token: None,
@@ -257,13 +259,10 @@ async fn create_token(
 async fn revoke_token(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
     me.require(Action::ManageOwnAccount)?;
-    state
-        .db
-        .revoke_token(me.user.person_id, parse_id(&id)?)
-        .await?;
+    state.db.revoke_token(me.user.person_id, id).await?;
     Ok(Redirect::to("/settings").into_response())
 }
 
@@ -343,7 +342,7 @@ async fn api_create_token(
 ) -> Result<(StatusCode, Json<CreatedTokenDto>), AppError> {
     me.require(Action::ManageOwnAccount)?;
     no_token_from_token(&me)?;
-    if let Some(e) = crate::forms::required(me.l(), &b.name, 100) {
+    if let Some(e) = crate::shared::fields::required(me.l(), &b.name, 100) {
         return Err(AppError::Invalid(vec![("name".into(), e)]));
     }
     let (id, secret) = tokens::issue(&state.db, me.user.person_id, b.name.trim()).await?;
@@ -357,12 +356,9 @@ async fn api_create_token(
 async fn api_revoke_token(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<StatusCode, AppError> {
     me.require(Action::ManageOwnAccount)?;
-    state
-        .db
-        .revoke_token(me.user.person_id, parse_id(&id)?)
-        .await?;
+    state.db.revoke_token(me.user.person_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

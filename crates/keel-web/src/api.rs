@@ -1,52 +1,21 @@
 //! The `/api/v1` JSON API: its OpenAPI 3.1 document, built from the very routes that serve
-//! it, a reference page rendered from that document, and the pieces every API handler shares.
+//! it, and a reference page rendered from that document.
 
 use crate::auth::me::Me;
+use crate::shared::routes::{Routes, get};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{FromRequest, Request, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Html;
-use axum::{Json, Router};
 use keel_views::{ApiOperation, ApiReferencePage};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::sync::Arc;
+use utoipa::Modify;
 use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{OpenApi, OpenApiBuilder};
-use utoipa::{Modify, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
-use uuid::Uuid;
-
-/// A page of results; pass `next` back as `after` for the following page.
-#[derive(Serialize, ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next: Option<String>,
-}
-
-/// An id from a path. Anything that is not an id is, like an unknown id, 404.
-pub fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::NotFound)
-}
-
-/// A JSON body whose every failure (wrong content type, syntax, shape) is a 400 with the
-/// stable code `invalid_json` and the parser's explanation.
-pub struct ApiJson<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::PayloadTooLarge)
-            }
-            Err(rejection) => Err(AppError::BadJson(rejection.body_text())),
-        }
-    }
-}
 
 struct BearerAuth;
 
@@ -72,7 +41,7 @@ impl Modify for BearerAuth {
 }
 
 /// Every API route with its documentation, and the OpenAPI document describing them.
-pub fn routes() -> (Router<AppState>, OpenApi) {
+pub fn routes() -> (Routes, OpenApi) {
     let mut doc = OpenApiBuilder::new()
         .info(
             utoipa::openapi::InfoBuilder::new()
@@ -102,11 +71,11 @@ pub fn routes() -> (Router<AppState>, OpenApi) {
         .merge(crate::notifications::api_routes())
         .split_for_parts();
     let shared = Arc::new(doc.clone());
-    let router = router
-        .route("/api/v1/openapi.json", axum::routing::get(openapi_json))
-        .route("/api", axum::routing::get(reference))
-        .layer(axum::Extension(shared));
-    (router, doc)
+    let routes = Routes::documented(router, &doc)
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/api", get(reference))
+        .map(|r| r.layer(axum::Extension(shared)));
+    (routes, doc)
 }
 
 async fn openapi_json(axum::Extension(doc): axum::Extension<Arc<OpenApi>>) -> Json<OpenApi> {

@@ -1,13 +1,14 @@
 //! The audit log, for admins: a filterable page and `/api/v1/audit`.
 
 use crate::auth::me::Me;
-use crate::people::opt_id;
-use crate::{AppError, AppState, api::Page};
+use crate::shared::Query;
+use crate::shared::params::opt_id;
+use crate::shared::routes::{Routes, get};
+use crate::{AppError, AppState, shared::Page};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::Json;
+use axum::extract::State;
 use axum::response::Html;
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use keel_db::audit::{AuditQuery, AuditRow};
 use keel_domain::roles::Action;
@@ -30,8 +31,8 @@ const ENTITIES: [&str; 9] = [
     "activity",
 ];
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/audit", get(page))
+pub fn routes() -> Routes {
+    Routes::new().route("/admin/audit", get(page))
 }
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
@@ -49,7 +50,7 @@ struct Filters {
 }
 
 fn day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    crate::shared::params::date(s)
 }
 
 async fn page(
@@ -174,8 +175,16 @@ pub struct AuditParams {
     /// Only this action.
     action: Option<String>,
     /// From this moment (inclusive), RFC 3339.
+    #[serde(
+        default,
+        deserialize_with = "crate::shared::params::bounded::opt_instant"
+    )]
     from: Option<DateTime<Utc>>,
     /// Until this moment (exclusive), RFC 3339.
+    #[serde(
+        default,
+        deserialize_with = "crate::shared::params::bounded::opt_instant"
+    )]
     to: Option<DateTime<Utc>>,
     /// `next` from the previous page: older entries.
     before: Option<Uuid>,
@@ -199,7 +208,7 @@ async fn list(
         from: p.from,
         to: p.to,
         before: p.before,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (rows, more) = state.db.audit_log(&me.actor(), &q).await?;
     let next = more

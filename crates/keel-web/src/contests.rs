@@ -2,14 +2,16 @@
 //! every 30 s; `?tv=1` for the team's big screen), and `/api/v1/contests`.
 
 use crate::auth::me::Me;
-use crate::kpis::{format_value, metric_name};
-use crate::{AppError, AppState, api::ApiJson};
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::present::{format_value, metric_name};
+use crate::shared::routes::{Routes, get};
+use crate::{AppError, AppState, shared::ApiJson};
 use askama::Template;
-use axum::extract::{Path, Query, RawForm, State};
+use axum::Json;
+use axum::extract::{RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::NaiveDate;
 use keel_db::contests::{Contest, ContestInput, Standing};
 use keel_domain::metrics::{Kind, Metric};
@@ -26,8 +28,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/contests", get(list).post(create))
         .route("/contests/new", get(new_form))
         .route("/contests/{id}", get(show))
@@ -140,10 +142,9 @@ struct TvQuery {
 async fn show(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<TvQuery>,
 ) -> Result<Html<String>, AppError> {
-    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let mut c = state.db.contest(id).await?;
     let board = board(&state, &me, &mut c).await?.render()?;
     let item = item(me.l(), me.today(), &c);
@@ -168,9 +169,8 @@ async fn show(
 async fn board_fragment(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, AppError> {
-    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let mut c = state.db.contest(id).await?;
     Ok(Html(board(&state, &me, &mut c).await?.render()?))
 }
@@ -306,7 +306,7 @@ fn input_of(l: Locale, d: &Draft) -> Result<ContestInput, (&'static str, String)
     let metric = Metric::parse(&d.metric)
         .filter(|m| m.kind() == Kind::Flow)
         .ok_or(("metric", l.t("error-contest_metric")))?;
-    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let date = |s: &str| crate::shared::params::date(s);
     let (Some(starts), Some(ends)) = (date(&d.starts), date(&d.ends)) else {
         return Err(("ends", l.t("error-contest_period")));
     };
@@ -342,6 +342,7 @@ async fn create(
         return Err(AppError::Forbidden);
     }
     let l = me.l();
+    crate::shared::extract::reject_nul(l, &body)?;
     let d = draft(&body);
     let input = match input_of(l, &d) {
         Ok(i) => i,
@@ -425,7 +426,9 @@ pub struct NewContestDto {
     name: String,
     /// A flow metric key from `/api/v1/metrics`.
     metric: String,
+    #[serde(deserialize_with = "crate::shared::params::bounded::date")]
     starts: NaiveDate,
+    #[serde(deserialize_with = "crate::shared::params::bounded::date")]
     ends: NaiveDate,
     prize: Option<String>,
     #[serde(default)]
@@ -471,9 +474,8 @@ async fn api_create(
 async fn api_get(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<BoardDto>, AppError> {
-    let id = crate::api::parse_id(&id)?;
     let mut c = state.db.contest(id).await?;
     let (rows, final_result) = standings(&state, &mut c, me.today()).await?;
     Ok(Json(BoardDto {

@@ -8,16 +8,16 @@
 //! for the same view of the same data are served from an in-process cache under that key.
 
 use crate::auth::me::Me;
-use crate::kpis::{
-    default_scope, format_value, metric_name, parse_scope, scope_choices, scope_text,
-};
+use crate::shared::Query;
+use crate::shared::invalid_t;
+use crate::shared::params::{default_scope, parse_scope, scope_text};
+use crate::shared::present::{format_value, metric_name, scope_choices};
+use crate::shared::routes::{Routes, get};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use chrono::NaiveDate;
 use keel_db::dashboard::{Compare, Dashboard};
 use keel_db::rollups::Scope;
@@ -31,8 +31,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/dashboard", get(page))
         .route("/dashboard/panels", get(panels_fragment))
         .route("/dashboard.csv", get(csv))
@@ -70,10 +70,6 @@ const PRESETS: [&str; 6] = [
     "last_year",
 ];
 
-fn invalid(l: Locale, field: &str, key: &str) -> AppError {
-    AppError::Invalid(vec![(field.into(), l.t(key))])
-}
-
 /// The period asked for and its canonical text for links.
 fn period(l: Locale, today: NaiveDate, p: &DashParams) -> Result<(Period, String), AppError> {
     let within = |kind| Period::containing(kind, today).expect("calendar periods exist");
@@ -86,19 +82,22 @@ fn period(l: Locale, today: NaiveDate, p: &DashParams) -> Result<(Period, String
         "this_year" => within(PeriodKind::Year),
         "last_year" => within(PeriodKind::Year).previous(),
         "custom" => {
-            let date = |s: &Option<String>| {
+            // The answer names the date at fault.
+            let date = |field: &str, s: &Option<String>| {
                 s.as_deref()
-                    .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+                    .and_then(crate::shared::params::date)
+                    .ok_or_else(|| {
+                        crate::shared::invalid(field, crate::shared::params::date_message(l))
+                    })
             };
-            let (Some(from), Some(to)) = (date(&p.from), date(&p.to)) else {
-                return Err(invalid(l, "from", "kpi-invalid-range"));
-            };
-            Period::custom(from, to).map_err(|_| invalid(l, "to", "kpi-invalid-range"))?
+            let (from, to) = (date("from", &p.from)?, date("to", &p.to)?);
+            Period::custom(from, to).map_err(|_| invalid_t(l, "to", "kpi-invalid-range"))?
         }
-        label => Period::parse(label).map_err(|_| invalid(l, "period", "target-bad-period"))?,
+        label => crate::shared::params::period(label)
+            .map_err(|_| invalid_t(l, "period", "target-bad-period"))?,
     };
     if period.days() > 3660 {
-        return Err(invalid(l, "to", "kpi-invalid-range"));
+        return Err(invalid_t(l, "to", "kpi-invalid-range"));
     }
     let text = if text.is_empty() {
         "this_quarter"
@@ -127,13 +126,13 @@ fn asked(me: &Me, p: &DashParams) -> Result<Asked, AppError> {
     let l = me.l();
     let scope = match p.scope.as_deref().map(str::trim) {
         None | Some("") => default_scope(me),
-        Some(s) => parse_scope(s).ok_or_else(|| invalid(l, "scope", "kpi-unknown-scope"))?,
+        Some(s) => parse_scope(s).ok_or_else(|| invalid_t(l, "scope", "kpi-unknown-scope"))?,
     };
     let (period, period_text) = period(l, me.today(), p)?;
     let compare = match p.compare.as_deref() {
         None | Some("") | Some("previous") => Compare::Previous,
         Some("last_year") => Compare::LastYear,
-        Some(_) => return Err(invalid(l, "compare", "dash-bad-compare")),
+        Some(_) => return Err(invalid_t(l, "compare", "dash-bad-compare")),
     };
     let query = format!(
         "scope={}&period={period_text}&compare={}",
@@ -899,7 +898,7 @@ async fn csv(
     let panel = panels
         .into_iter()
         .find(|x| x.key == key)
-        .ok_or_else(|| invalid(l, "panel", "dash-bad-panel"))?;
+        .ok_or_else(|| invalid_t(l, "panel", "dash-bad-panel"))?;
     let mut w = ::csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let fail = |e: ::csv::Error| AppError::Internal(e.to_string());
     w.write_record(&panel.head).map_err(fail)?;

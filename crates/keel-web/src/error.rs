@@ -34,6 +34,9 @@ pub enum AppError {
     /// A JSON body that does not parse or does not fit the expected shape.
     #[error("invalid JSON: {0}")]
     BadJson(String),
+    /// A query string whose parameter does not fit its type (a word for a number, ...).
+    #[error("invalid query: {0}")]
+    BadQuery(String),
     #[error("database unavailable: {0}")]
     DatabaseUnavailable(String),
     #[error("internal: {0}")]
@@ -51,6 +54,7 @@ impl AppError {
             AppError::Conflict(code) => code,
             AppError::Invalid(_) => "invalid_input",
             AppError::BadJson(_) => "invalid_json",
+            AppError::BadQuery(_) => "invalid_query",
             AppError::DatabaseUnavailable(_) => "database_unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -64,7 +68,7 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::BadJson(_) => StatusCode::BAD_REQUEST,
+            AppError::BadJson(_) | AppError::BadQuery(_) => StatusCode::BAD_REQUEST,
             AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -110,7 +114,7 @@ impl IntoResponse for AppError {
         let code = self.code();
         let (fields, detail) = match self {
             AppError::Invalid(fields) => (fields, None),
-            AppError::BadJson(detail) => (Vec::new(), Some(detail)),
+            AppError::BadJson(detail) | AppError::BadQuery(detail) => (Vec::new(), Some(detail)),
             _ => (Vec::new(), None),
         };
         res.extensions_mut().insert(Unrendered {
@@ -120,6 +124,18 @@ impl IntoResponse for AppError {
         });
         res
     }
+}
+
+/// The answer to a handler or layer that panicked (tower-http's `CatchPanicLayer`): the panic
+/// is logged with its message and the client gets the usual 500, rendered by [`render`] when
+/// it is below that layer. One request's bug must not take the server's other requests down.
+pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    AppError::Internal(format!("panic: {message}")).into_response()
 }
 
 /// The code for an error response that a framework layer produced (body limit, form or JSON
@@ -216,5 +232,52 @@ impl Ctx {
             path: self.path.clone(),
             back: self.back.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode};
+    use axum::middleware::from_fn;
+    use axum::routing::get;
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    async fn boom() -> &'static str {
+        panic!("a bug in one handler")
+    }
+
+    /// A handler's panic is caught below the renderer (as in `router`) and answered with the
+    /// usual localized 500: JSON under `/api/`, the error page elsewhere.
+    #[tokio::test]
+    async fn a_panic_is_a_rendered_500() {
+        let app = Router::new()
+            .route("/api/v1/boom", get(boom))
+            .route("/boom", get(boom))
+            .layer(CatchPanicLayer::custom(super::panicked as fn(_) -> _))
+            .layer(from_fn(super::render));
+        let call = |path: &'static str| {
+            let app = app.clone();
+            async move {
+                let res = app
+                    .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+                (status, String::from_utf8(body.to_vec()).unwrap())
+            }
+        };
+        let (status, body) = call("/api/v1/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["error"]["code"], "internal");
+        assert!(!body.contains("a bug in one handler"), "{body}");
+        let (status, body) = call("/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("<html"), "{body}");
+        assert!(!body.contains("a bug in one handler"), "{body}");
     }
 }

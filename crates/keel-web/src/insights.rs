@@ -3,14 +3,16 @@
 //! `/api/v1/insights` serves the same list as JSON; `/admin/insights` edits the thresholds.
 
 use crate::auth::me::Me;
-use crate::kpis::{parse_scope, scope_text};
-use crate::{AppError, AppState, api::ApiJson};
+use crate::shared::Form;
+use crate::shared::Query;
+use crate::shared::params::{parse_scope, scope_text};
+use crate::shared::routes::{Routes, get, post};
+use crate::{AppError, AppState, shared::ApiJson};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::Json;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
 use keel_db::DbError;
 use keel_db::insights::{Detail, Insight};
 use keel_db::rollups::Scope;
@@ -24,8 +26,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/insights", get(panel))
         .route("/insights/dismiss", post(dismiss_form))
         .route("/admin/insights", get(settings).post(save_settings))
@@ -320,7 +322,7 @@ async fn dismiss_form(
     if headers.contains_key("hx-request") {
         return Ok(render_panel(&state, &me, scope).await?.into_response());
     }
-    Ok(Redirect::to(&crate::crm::local(&f.back, "/")).into_response())
+    Ok(Redirect::to(&crate::shared::params::local(&f.back, "/")).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -3,12 +3,16 @@
 //! `/api/v1/metrics`. (`/metrics` itself is the Prometheus endpoint operators expect.)
 
 use crate::auth::me::Me;
+use crate::shared::Query;
+use crate::shared::invalid_t;
+use crate::shared::params::{default_scope, parse_scope, scope_text};
+use crate::shared::present::{format_value, metric_definition, metric_name, scope_choices};
+use crate::shared::routes::{Routes, get};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::Json;
+use axum::extract::{Path, State};
 use axum::response::Html;
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::NaiveDate;
 use keel_db::metrics::{Filter, Now, STALLED_DAYS};
 use keel_db::rollups::Scope;
@@ -23,8 +27,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/kpis", get(index))
         .route("/kpis/{metric}", get(show))
 }
@@ -33,64 +37,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(catalog))
         .routes(routes!(measure))
-}
-
-/// A metric's value as a reader sees it, in the unit the metric is kept in.
-pub fn format_value(l: Locale, unit: Unit, value: Option<i64>, currency: &str) -> String {
-    let Some(v) = value else {
-        return l.t("kpi-empty");
-    };
-    match unit {
-        Unit::Count | Unit::Score => l.number(v),
-        Unit::Money => l.money(v, currency),
-        Unit::Permille => format!("{}%", l.fixed(v, 1)),
-        Unit::TenthDays => l.t_args("kpi-days", &[("value", &l.fixed(v, 1))]),
-        Unit::Hundredths => l.fixed(v, 2),
-    }
-}
-
-pub fn metric_name(l: Locale, m: Metric) -> String {
-    l.t(&m.i18n_key())
-}
-
-pub fn metric_definition(l: Locale, m: Metric) -> String {
-    l.t_args(
-        &format!("{}-def", m.i18n_key()),
-        &[("days", &STALLED_DAYS.to_string())],
-    )
-}
-
-/// `org`, `team:<id>` or `person:<id>`.
-pub fn parse_scope(s: &str) -> Option<Scope> {
-    let s = s.trim();
-    if s == "org" {
-        return Some(Scope::Org);
-    }
-    let (kind, id) = s.split_once(':')?;
-    let id = Uuid::parse_str(id.trim()).ok()?;
-    match kind {
-        "person" => Some(Scope::Person(id)),
-        "team" => Some(Scope::Team(id)),
-        _ => None,
-    }
-}
-
-pub fn scope_text(scope: Scope) -> String {
-    match scope {
-        Scope::Org => "org".into(),
-        Scope::Person(id) => format!("person:{id}"),
-        Scope::Team(id) => format!("team:{id}"),
-    }
-}
-
-/// The default scope: the organisation for those who see it, else oneself.
-pub(crate) fn default_scope(me: &Me) -> Scope {
-    let a = me.actor();
-    if a.sees_everything() || a.is_hr {
-        Scope::Org
-    } else {
-        Scope::Person(a.id)
-    }
 }
 
 /// Periods longer than this are refused: they say nothing a year-by-year view does not, and
@@ -105,26 +51,22 @@ fn period(
     to: &str,
 ) -> Result<(NaiveDate, NaiveDate), AppError> {
     let quarter = Period::containing(PeriodKind::Quarter, today).expect("quarters exist");
-    let parse = |s: &str, default: NaiveDate| -> Result<NaiveDate, AppError> {
+    // A date that is not one (or outside the years) is refused on its own field.
+    let parse = |field: &str, s: &str, default: NaiveDate| -> Result<NaiveDate, AppError> {
         if s.trim().is_empty() {
             return Ok(default);
         }
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| invalid(l, "from"))
+        crate::shared::params::date(s)
+            .ok_or_else(|| crate::shared::invalid(field, crate::shared::params::date_message(l)))
     };
-    let (from, to) = (parse(from, quarter.start)?, parse(to, quarter.end)?);
+    let (from, to) = (
+        parse("from", from, quarter.start)?,
+        parse("to", to, quarter.end)?,
+    );
     if from > to || (to - from).num_days() > MAX_DAYS {
-        return Err(invalid(l, "to"));
+        return Err(invalid_t(l, "to", "kpi-invalid-range"));
     }
     Ok((from, to))
-}
-
-fn invalid(l: Locale, field: &str) -> AppError {
-    let key = match field {
-        "scope" => "kpi-unknown-scope",
-        "bucket" => "kpi-unknown-bucket",
-        _ => "kpi-invalid-range",
-    };
-    AppError::Invalid(vec![(field.into(), l.t(key))])
 }
 
 /// "Now" for state metrics: the organisation's today.
@@ -133,40 +75,6 @@ fn now(today: NaiveDate) -> Now {
         today,
         stalled_days: STALLED_DAYS,
     }
-}
-
-/// The scopes this person may pick: the organisation, teams and people they may measure.
-pub(crate) async fn scope_choices(
-    state: &AppState,
-    me: &Me,
-    current: Scope,
-) -> Result<Vec<Choice>, AppError> {
-    let l = me.l();
-    let actor = me.actor();
-    let all = actor.sees_everything() || actor.is_hr;
-    let line = state.db.reporting_line(actor.id).await?;
-    let mut items: Vec<(String, String)> = Vec::new();
-    if all {
-        items.push(("org".into(), l.t("kpi-scope-org")));
-    }
-    items.push((scope_text(Scope::Person(actor.id)), l.t("kpi-scope-me")));
-    for t in state.db.teams().await? {
-        if all || t.lead_id.is_some_and(|lead| line.contains(&lead)) {
-            let label = l.t_args("kpi-scope-team", &[("name", &t.name)]);
-            items.push((scope_text(Scope::Team(t.id)), label));
-        }
-    }
-    let q = keel_db::people::PeopleQuery {
-        limit: 500,
-        ..Default::default()
-    };
-    let people = state.db.people(&actor, &q).await?.0;
-    for p in people {
-        if p.id != actor.id && (all || line.contains(&p.id)) {
-            items.push((scope_text(Scope::Person(p.id)), p.name));
-        }
-    }
-    Ok(Choice::pick(items, &scope_text(current)))
 }
 
 #[derive(Deserialize, Default)]
@@ -235,7 +143,7 @@ async fn asked(state: &AppState, me: &Me, f: &Filters) -> Result<(Asked, KpiFilt
     let scope = if f.scope.trim().is_empty() {
         default_scope(me)
     } else {
-        parse_scope(&f.scope).ok_or_else(|| invalid(l, "scope"))?
+        parse_scope(&f.scope).ok_or_else(|| invalid_t(l, "scope", "kpi-unknown-scope"))?
     };
     if !state.db.may_measure(&me.actor(), scope).await? {
         return Err(AppError::NotFound);
@@ -496,7 +404,7 @@ async fn measure(
     let m = Metric::parse(&metric).ok_or(AppError::NotFound)?;
     let scope = match p.scope.as_deref() {
         None | Some("") => default_scope(&me),
-        Some(s) => parse_scope(s).ok_or_else(|| invalid(l, "scope"))?,
+        Some(s) => parse_scope(s).ok_or_else(|| invalid_t(l, "scope", "kpi-unknown-scope"))?,
     };
     let (from, to) = period(
         l,
@@ -506,7 +414,7 @@ async fn measure(
     )?;
     let bucket = match p.bucket.as_deref() {
         None | Some("") => Bucket::Month,
-        Some(b) => Bucket::parse(b).ok_or_else(|| invalid(l, "bucket"))?,
+        Some(b) => Bucket::parse(b).ok_or_else(|| invalid_t(l, "bucket", "kpi-unknown-bucket"))?,
     };
     let filter = filter_of(
         l,

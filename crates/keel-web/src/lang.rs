@@ -1,11 +1,11 @@
 //! The language switch on every page: remembered in a cookie, and in the person's settings
 //! when someone is signed in.
 
+use crate::shared::Form;
 use crate::{
     AppError, AppState,
     context::{Ctx, LANG_COOKIE},
 };
-use axum::Form;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -17,7 +17,6 @@ mod crm;
 mod csrf;
 mod dashboard;
 mod error;
-mod forms;
 mod goals;
 mod health;
 mod home;
@@ -27,6 +26,7 @@ mod lang;
 mod metrics;
 mod notifications;
 mod people;
+mod shared;
 mod state;
 mod targets;
 mod teams;
@@ -138,13 +138,17 @@ impl App {
     }
 }
 
-/// Every route keel serves, with the layers that apply to all of them.
-pub fn router(state: AppState) -> Router {
-    use axum::middleware::{from_fn, from_fn_with_state};
-    use axum::routing::{get, post};
+/// Every route keel serves, as (method, path template): the table [`router`] is built from.
+/// The permission matrix checks that it names each of them.
+pub fn route_table() -> Vec<(&'static str, String)> {
+    routes().into_parts().1
+}
 
+/// The routes of every area, HTML and API.
+fn routes() -> shared::routes::Routes {
+    use shared::routes::{Routes, get, post};
     let (api, _) = api::routes();
-    Router::new()
+    Routes::new()
         .route("/", get(home::page))
         .route("/setup", get(auth::setup::form).post(auth::setup::submit))
         .route("/login", get(auth::login::form).post(auth::login::submit))
@@ -168,10 +172,21 @@ pub fn router(state: AppState) -> Router {
         .merge(zones::routes())
         .merge(notifications::routes())
         .merge(api)
+}
+
+/// Every route keel serves, with the layers that apply to all of them.
+pub fn router(state: AppState) -> Router {
+    use axum::middleware::{from_fn, from_fn_with_state};
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    let (routes, _) = routes().into_parts();
+    routes
         .fallback(|| async { AppError::NotFound })
         // The last layer added runs first: measure, resolve who is asking and in which
-        // language, render any error (including those of the layers below), refuse
-        // cross-site writes, bound the body.
+        // language, render any error (including those of the layers below, and a handler's
+        // panic turned into a 500), refuse cross-site writes, bound the body. A panic above
+        // the renderer is still caught by the outermost layer, as a bare 500.
+        .layer(CatchPanicLayer::custom(error::panicked as fn(_) -> _))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             state.config.body_limit,
         ))
@@ -179,5 +194,6 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(error::render))
         .layer(from_fn_with_state(state.clone(), context::resolve))
         .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(CatchPanicLayer::custom(error::panicked as fn(_) -> _))
         .with_state(state)
 }

@@ -3,14 +3,17 @@
 //! `/api/v1/targets` and `/api/v1/forecast`.
 
 use crate::auth::me::Me;
-use crate::kpis::{format_value, metric_name};
-use crate::{AppError, AppState, api::ApiJson};
+use crate::shared::Form;
+use crate::shared::Query;
+use crate::shared::invalid;
+use crate::shared::present::{format_value, metric_name};
+use crate::shared::routes::{Routes, get, post};
+use crate::{AppError, AppState, shared::ApiJson};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
 use keel_db::targets::{ForecastRow, Split};
 use keel_domain::metrics::{Metric, Unit};
 use keel_domain::periods::{Period, PeriodKind};
@@ -23,8 +26,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/targets", get(editor).post(save))
         .route("/targets/split", post(split))
         .route("/forecast", get(forecast_page))
@@ -51,15 +54,12 @@ const TARGET_METRICS: [Metric; 9] = [
     Metric::AccountsClaimed,
 ];
 
-fn invalid(field: &str, message: String) -> AppError {
-    AppError::Invalid(vec![(field.into(), message)])
-}
-
 /// `period=2026-Q4` (any form `Period::parse` reads), else this quarter.
 fn period(l: Locale, today: chrono::NaiveDate, text: Option<&str>) -> Result<Period, AppError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(this_quarter(today)),
-        Some(t) => Period::parse(t).map_err(|_| invalid("period", l.t("target-bad-period"))),
+        Some(t) => crate::shared::params::period(t)
+            .map_err(|_| invalid("period", l.t("target-bad-period"))),
     }
 }
 
@@ -231,7 +231,7 @@ async fn save(
     let l = me.l();
     let period = period(l, me.today(), Some(&f.period))?;
     let metric = metric(l, Some(&f.metric))?;
-    let person = crate::api::parse_id(&f.person)?;
+    let person = crate::shared::parse_id(&f.person)?;
     let value = parse_value(metric.unit(), &f.value)
         .ok_or_else(|| invalid("value", l.t("target-bad-value")))?;
     let outcome = match state
@@ -270,7 +270,7 @@ async fn split(
     let l = me.l();
     let period = period(l, me.today(), Some(&f.period))?;
     let metric = metric(l, Some(&f.metric))?;
-    let manager = crate::api::parse_id(&f.manager)?;
+    let manager = crate::shared::parse_id(&f.manager)?;
     let how = split_how(l, &f.how)?;
     let outcome = match state
         .db
@@ -301,7 +301,7 @@ fn root(l: Locale, scope: Option<&str>) -> Result<Option<Uuid>, AppError> {
         .filter(|s| !s.is_empty() && *s != "org")
     {
         None => Ok(None),
-        Some(s) => match crate::kpis::parse_scope(s) {
+        Some(s) => match crate::shared::params::parse_scope(s) {
             Some(keel_db::rollups::Scope::Person(id)) => Ok(Some(id)),
             _ => Err(invalid("scope", l.t("target-bad-scope"))),
         },

@@ -1,16 +1,17 @@
 //! Teams and departments: the admin page, and `/api/v1/teams` for everyone.
 
-use crate::api::parse_id;
 use crate::auth::me::Me;
-use crate::forms::required;
-use crate::people::opt_id;
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::fields::required;
+use crate::shared::params::opt_id;
+use crate::shared::routes::{Routes, get, post};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
 use keel_db::DbError;
 use keel_db::teams::{Team, TeamInput};
 use keel_domain::roles::Action;
@@ -21,8 +22,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/admin/teams", get(page).post(create))
         .route("/admin/teams/{id}", post(update))
         .route("/admin/departments", post(create_department))
@@ -165,11 +166,10 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<TeamForm>,
 ) -> Result<Response, AppError> {
     me.require(Action::ManageTeams)?;
-    let id = parse_id(&id)?;
     save(&state, &me, Some(id), f).await
 }
 

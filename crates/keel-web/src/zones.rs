@@ -2,22 +2,21 @@
 //! rebuilds the rollups) and each person's own (how times are shown to them; `/settings`).
 
 use crate::auth::me::Me;
+use crate::shared::Form;
+use crate::shared::routes::{Routes, get};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use keel_domain::roles::Action;
 use keel_domain::time::{Zone, now};
 use keel_i18n::{Locale, offset_label};
 use keel_views::{Choice, ZonePage};
 use serde::Deserialize;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/time-zone", get(page).post(save))
+pub fn routes() -> Routes {
+    Routes::new().route("/admin/time-zone", get(page).post(save))
 }
 
 /// A zone as a person picks it: `Asia/Shanghai (UTC+8)`, with its offset now.

@@ -345,7 +345,7 @@ impl Db {
                     .map_err(|e| match crate::error::unique_violation(&e) {
                         // Two submissions raced; the other one won.
                         Some(_) => DbError::Conflict("conflict"),
-                        None => DbError::Sqlx(e),
+                        None => DbError::from(e),
                     })?;
                 });
                 id

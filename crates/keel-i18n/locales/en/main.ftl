@@ -60,12 +60,14 @@ field-too-long = At most { $max } characters.
 field-email-invalid = Enter a valid e-mail address.
 field-password-short = The password must have at least 10 characters.
 error-invalid_json = The request body is not valid JSON of the expected shape.
+error-invalid_query = A query parameter does not have the expected form.
 error-method_not_allowed = That action is not available here.
 error-email_taken = Someone already uses this e-mail address.
 error-reporting_cycle = This manager reports to the person already; reporting lines cannot form a loop.
 error-unknown_manager = The chosen manager does not exist.
 error-unknown_team = The chosen team does not exist.
 error-unknown_department = The chosen department does not exist.
+error-unknown_reference = Something this refers to (a person, an account, a record) does not exist.
 error-name_taken = This name is already in use.
 error-organisation_exists = This organisation has already been set up.
 error-wrong_password = The current password is not correct.
@@ -95,6 +97,8 @@ action-create-token = Create token
 action-revoke = Revoke
 notice-saved = Saved.
 field-date-invalid = Enter a date as YYYY-MM-DD.
+field-date-range = Enter a date as YYYY-MM-DD, with a year from { $min } to { $max }.
+field-nul = Contains a character that cannot be stored (NUL).
 field-role-invalid = Choose admin, director, manager or member.
 
 ## People

@@ -60,12 +60,14 @@ field-too-long = 最多 { $max } 个字符。
 field-email-invalid = 请输入有效的电子邮箱。
 field-password-short = 密码至少需要 10 个字符。
 error-invalid_json = 请求内容不是格式正确的 JSON。
+error-invalid_query = 查询参数的格式不正确。
 error-method_not_allowed = 此处不支持该操作。
 error-email_taken = 该电子邮箱已被他人使用。
 error-reporting_cycle = 所选经理已在此人的汇报线下，汇报关系不能形成环。
 error-unknown_manager = 所选经理不存在。
 error-unknown_team = 所选团队不存在。
 error-unknown_department = 所选部门不存在。
+error-unknown_reference = 所引用的对象（人员、客户或记录）不存在。
 error-name_taken = 该名称已被使用。
 error-organisation_exists = 该组织已完成初始化。
 error-wrong_password = 当前密码不正确。
@@ -95,6 +97,8 @@ action-create-token = 创建令牌
 action-revoke = 吊销
 notice-saved = 已保存。
 field-date-invalid = 请按 YYYY-MM-DD 格式输入日期。
+field-date-range = 请按 YYYY-MM-DD 格式输入日期，年份在 { $min } 到 { $max } 之间。
+field-nul = 含有无法保存的字符（NUL）。
 field-role-invalid = 请选择管理员、总监、经理或成员。
 
 ## 成员

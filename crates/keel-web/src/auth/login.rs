@@ -2,10 +2,11 @@
 //! database, so the limit holds however many servers share the load.
 
 use crate::auth::{passwords, session};
+use crate::shared::Form;
+use crate::shared::Query;
 use crate::{AppError, AppState, context::Ctx};
 use askama::Template;
-use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::TimeDelta;

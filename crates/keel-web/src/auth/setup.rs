@@ -2,10 +2,10 @@
 //! first administrator. Once that exists, this page is gone for good.
 
 use crate::auth::{passwords, session};
-use crate::forms::{email_error, required};
+use crate::shared::Form;
+use crate::shared::fields::{email_error, required};
 use crate::{AppError, AppState, context::Ctx};
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};

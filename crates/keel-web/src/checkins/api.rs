@@ -3,15 +3,17 @@
 //! and HR; to anyone else it does not exist.
 
 use super::form::{MAX_COMMENT, MAX_TEXT};
-use crate::api::{ApiJson, parse_id};
 use crate::auth::me::Me;
-use crate::goals::MAX_VALUE;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::extract::ApiJson;
+use crate::shared::params::MAX_VALUE;
+use crate::shared::{conflict_as_field, invalid_t};
 use crate::{AppError, AppState};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use keel_db::DbError;
 use keel_db::checkins::feedback::Comment;
 use keel_db::checkins::team::GoalCheckin;
 use keel_db::checkins::{Checkin, CheckinInput, CheckinItem, CheckinQuery, GoalEntry};
@@ -29,16 +31,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(add_comment))
         .routes(routes!(toggle_reaction))
         .routes(routes!(goal_checkins))
-}
-
-/// Rule breaks in storage become field errors the caller can show.
-fn storage(me: &Me, field: &str, e: DbError) -> AppError {
-    match e {
-        DbError::Conflict(code) => {
-            AppError::Invalid(vec![(field.to_owned(), me.l().t(&format!("error-{code}")))])
-        }
-        e => e.into(),
-    }
 }
 
 /// The update of one goal in a check-in. Values are in the goal's unit (minor units for
@@ -125,6 +117,7 @@ pub struct CheckinParams {
     /// Only this person's check-ins.
     person: Option<Uuid>,
     /// Only the cycle containing this day (YYYY-MM-DD).
+    #[serde(default, deserialize_with = "crate::shared::params::bounded::opt_date")]
     cycle: Option<NaiveDate>,
 }
 
@@ -239,10 +232,7 @@ async fn submit_checkin(
         .db
         .submit_checkin(&actor, &input, me.today())
         .await
-        .map_err(|e| match e {
-            DbError::Conflict(code) => storage(&me, field(code), DbError::Conflict(code)),
-            e => e.into(),
-        })?;
+        .map_err(|e| conflict_as_field(me.l(), e, |code| Some(field(code))))?;
     let c = state.db.checkin(&actor, id).await?;
     let status = if existed {
         StatusCode::OK
@@ -258,9 +248,9 @@ async fn submit_checkin(
 async fn get_checkin(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<CheckinDto>, AppError> {
-    let c = state.db.checkin(&me.actor(), parse_id(&id)?).await?;
+    let c = state.db.checkin(&me.actor(), id).await?;
     Ok(Json(dto(c, true)))
 }
 
@@ -305,10 +295,9 @@ pub struct NewCommentDto {
 async fn add_comment(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<NewCommentDto>,
 ) -> Result<(StatusCode, Json<CommentDto>), AppError> {
-    let id = parse_id(&id)?;
     if b.body.chars().count() > 2000 {
         return Err(AppError::Invalid(vec![(
             "body".into(),
@@ -320,7 +309,7 @@ async fn add_comment(
         .db
         .comment_checkin(&actor, id, b.parent_id, &b.body)
         .await
-        .map_err(|e| storage(&me, "body", e))?;
+        .map_err(|e| conflict_as_field(me.l(), e, |_| Some("body")))?;
     let c = state
         .db
         .checkin_comments(&actor, id)
@@ -360,19 +349,14 @@ pub struct ReactDto {
 async fn toggle_reaction(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<ReactDto>,
 ) -> Result<Json<Vec<ReactionDto>>, AppError> {
-    let id = parse_id(&id)?;
     let actor = me.actor();
     let Some(r) = Reaction::parse(&b.reaction) else {
         // Unknown reactions are refused only once the check-in is known to be readable.
         state.db.checkin(&actor, id).await?;
-        return Err(storage(
-            &me,
-            "reaction",
-            DbError::Conflict("invalid_reaction"),
-        ));
+        return Err(invalid_t(me.l(), "reaction", "error-invalid_reaction"));
     };
     state.db.toggle_reaction(&actor, id, r).await?;
     let all = state.db.checkin_reactions(&actor, id).await?;
@@ -426,8 +410,8 @@ impl From<GoalCheckin> for GoalCheckinDto {
 async fn goal_checkins(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<Vec<GoalCheckinDto>>, AppError> {
-    let list = state.db.goal_checkins(&me.actor(), parse_id(&id)?).await?;
+    let list = state.db.goal_checkins(&me.actor(), id).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }

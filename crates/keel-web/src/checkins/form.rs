@@ -1,6 +1,7 @@
 //! The check-in form: what was typed, its checks, and the view that shows it again.
 
-use crate::goals::{measure_label, parse_value, unit_hint, value_text};
+use crate::shared::params::parse_value;
+use crate::shared::present::{measure_label, unit_hint, value_text};
 use keel_db::checkins::{Checkin, CheckinInput, GoalEntry};
 use keel_db::goal_progress::Standing;
 use keel_db::goals::{Goal, Measure};

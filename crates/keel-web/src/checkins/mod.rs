@@ -9,8 +9,7 @@ mod pages;
 mod team;
 
 use crate::AppState;
-use axum::Router;
-use axum::routing::{get, post};
+use crate::shared::routes::{Routes, get, post};
 use keel_db::checkins::Checkin;
 use keel_domain::checkins::Cycle;
 use keel_domain::time::Zone;
@@ -18,8 +17,8 @@ use keel_i18n::Locale;
 use keel_views::CheckinRow;
 use utoipa_axum::router::OpenApiRouter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/checkins", get(pages::mine).post(pages::submit))
         .route("/checkins/team", get(team::page))
         .route("/checkins/team/settings", post(team::settings))

@@ -2,13 +2,14 @@
 
 use super::form::{self, Typed};
 use super::{cycle_text, error_text, mood_text, row};
-use crate::api::parse_id;
 use crate::auth::me::Me;
-use crate::goals::{progress_text, value_text};
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::present::{progress_text, value_text};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;
@@ -191,10 +192,9 @@ pub(crate) fn flag_view(l: Locale, z: Zone, f: &Flag, viewer: Uuid) -> FlagView 
 pub async fn show(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<Notice>,
 ) -> Result<Html<String>, AppError> {
-    let id = parse_id(&id)?;
     let l = me.l();
     let actor = me.actor();
     let c = state.db.checkin(&actor, id).await?;
@@ -300,10 +300,9 @@ pub struct CommentForm {
 pub async fn comment(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<CommentForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     if f.body.chars().count() > 2000 {
         return back(id, Err(DbError::Conflict("invalid_input")));
     }
@@ -328,10 +327,9 @@ pub struct ReactionForm {
 pub async fn react(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<ReactionForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let Some(r) = Reaction::parse(&f.reaction) else {
         return back(id, Err(DbError::Conflict("invalid_reaction")));
     };
@@ -353,10 +351,9 @@ pub struct FlagForm {
 pub async fn flag(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<FlagForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let item = match f.item.trim() {
         "" => None,
         i => Some(Uuid::parse_str(i).map_err(|_| AppError::Conflict("unknown_item"))?),
@@ -375,9 +372,9 @@ pub async fn flag(
 pub async fn resolve(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let flag = parse_id(&id)?;
+    let flag = id;
     let checkin = state.db.resolve_flag(&me.actor(), flag).await?;
     Ok(Redirect::to(&format!("/checkins/{checkin}?saved=1")).into_response())
 }
@@ -385,9 +382,8 @@ pub async fn resolve(
 pub async fn review(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let r = state.db.mark_checkin_reviewed(&me.actor(), id).await;
     back(id, r)
 }

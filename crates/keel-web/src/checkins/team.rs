@@ -3,12 +3,13 @@
 
 use super::pages::flag_view;
 use super::{cycle_text, mood_text};
-use crate::api::parse_id;
 use crate::auth::me::Me;
+use crate::shared::Form;
+use crate::shared::Query;
+use crate::shared::params::parse_id;
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use keel_domain::checkins::{Cadence, Schedule};
@@ -67,8 +68,9 @@ pub async fn page(
     let day = me.today();
     let shown_day = match q.cycle.trim() {
         "" => day,
-        c => NaiveDate::parse_from_str(c, "%Y-%m-%d")
-            .map_err(|_| AppError::Invalid(vec![("cycle".into(), l.t("error-bad_request"))]))?,
+        c => crate::shared::params::date(c).ok_or_else(|| {
+            crate::shared::invalid("cycle", crate::shared::params::date_message(l))
+        })?,
     };
     let schedule = state.db.checkin_schedule(Some(team_id)).await?;
     let cycle = schedule.cycle(shown_day.min(day));

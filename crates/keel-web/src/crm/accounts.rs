@@ -1,13 +1,15 @@
 use super::list::{self, Filters};
 use super::{money, quick_add, timeline};
 use crate::auth::me::Me;
-use crate::forms::non_empty;
-use crate::forms::required;
-use crate::people::opt_id;
-use crate::{AppError, AppState, api::parse_id};
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::fields::non_empty;
+use crate::shared::fields::required;
+use crate::shared::params::opt_id;
+use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;
@@ -162,10 +164,9 @@ pub struct ShowQuery {
 pub async fn show(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ShowQuery>,
 ) -> Result<Html<String>, AppError> {
-    let id = parse_id(&id)?;
     let actor = me.actor();
     let a = state.db.account(&actor, id).await?;
     let l = me.l();
@@ -422,9 +423,8 @@ fn form_of(a: &Account) -> AccountForm {
 pub async fn edit_form(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let a = state.db.account(&me.actor(), id).await?;
     render_form(
         &state,
@@ -440,10 +440,9 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<AccountForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let input = match validate(me.l(), &f, me.user.person_id) {
         Ok(i) => i,
         Err(e) => {
@@ -491,10 +490,9 @@ pub struct ContactForm {
 pub async fn add_contact(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<ContactForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     if required(me.l(), &f.name, 100).is_some() {
         return Ok(Redirect::to(&format!("/accounts/{id}?error=invalid_input")).into_response());
     }
@@ -520,10 +518,9 @@ pub struct SatisfactionForm {
 pub async fn add_satisfaction(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<SatisfactionForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let Ok(score) = f.score.trim().parse::<i32>() else {
         return Ok(Redirect::to(&format!("/accounts/{id}?error=invalid_score")).into_response());
     };

@@ -1,14 +1,16 @@
 use super::list::{self, Filters};
-use super::{local, timeline};
+use super::timeline;
 use crate::auth::me::Me;
-use crate::forms::required;
-use crate::people::opt_id;
-use crate::{AppError, AppState, api::parse_id};
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::fields::required;
+use crate::shared::params::local;
+use crate::shared::params::opt_id;
+use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use keel_db::activities::{ActivityInput, ActivityQuery, KINDS, TaskState};
 use keel_domain::time::now;
 use keel_views::{ActivitiesPage, ActivityRow, Choice, TodayPage};
@@ -43,10 +45,13 @@ pub async fn create(
     }
     let due = match f.due_date.trim() {
         "" => None,
-        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(("due_date".to_owned(), l.t("field-date-invalid")));
+        s => match crate::shared::params::date(s) {
+            Some(d) => Some(d),
+            None => {
+                errors.push((
+                    "due_date".to_owned(),
+                    crate::shared::params::date_message(l),
+                ));
                 None
             }
         },
@@ -80,13 +85,10 @@ pub struct BackForm {
 pub async fn complete(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<BackForm>,
 ) -> Result<Response, AppError> {
-    state
-        .db
-        .complete_activity(&me.actor(), parse_id(&id)?)
-        .await?;
+    state.db.complete_activity(&me.actor(), id).await?;
     Ok(Redirect::to(&local(&f.back, "/today")).into_response())
 }
 
@@ -124,14 +126,14 @@ pub async fn list(
     let l = me.l();
     let kind = KINDS.iter().find(|k| **k == f.kind).map(|k| k.to_string());
     let task_state = TaskState::parse(&f.state);
-    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let date = |s: &str| crate::shared::params::date(s);
     let (from, to) = (date(&f.from), date(&f.to));
     // A date that does not parse is said so rather than silently dropped.
     let error = [&f.from, &f.to]
         .iter()
         .zip([from, to])
         .any(|(text, parsed)| !text.trim().is_empty() && parsed.is_none())
-        .then(|| l.t("field-date-invalid"));
+        .then(|| crate::shared::params::date_message(l));
     let owner = opt_id(&f.owner);
     let today = me.today();
     let q = ActivityQuery {
@@ -157,7 +159,7 @@ pub async fn list(
         ("to", &to.map(|d| d.to_string()).unwrap_or_default()),
     ]);
     let line = state.db.reporting_line(me.user.person_id).await?;
-    let people = super::assignable(&state, &me).await?;
+    let people = crate::shared::present::assignable(&state, &me).await?;
     let back = filters.link("/activities", &[]);
     let page = ActivitiesPage {
         export: filters.link("/export/activities.csv", &[]),

@@ -1,11 +1,15 @@
 //! `/api/v1` for the CRM: accounts, deals and their stages, pipelines, activities. Same
 //! storage calls and rules as the pages.
 
-use crate::api::{ApiJson, Page, parse_id};
 use crate::auth::me::Me;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::extract::ApiJson;
+use crate::shared::params::{Page, parse_id};
+use crate::shared::{conflict_as_field, invalid};
 use crate::{AppError, AppState};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use keel_db::DbError;
@@ -43,19 +47,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(super::api_more::routes())
 }
 
-pub(super) fn invalid(field: &str, message: String) -> AppError {
-    AppError::Invalid(vec![(field.to_owned(), message)])
-}
-
-/// Rule breaks in storage become field errors the caller can show.
+/// Rule breaks in storage become field errors the caller can show: `unknown_stage` is about
+/// `stage`, any other code about the field it names.
 pub(super) fn storage(me: &Me, e: DbError) -> AppError {
-    match e {
-        DbError::Conflict(code) => invalid(
-            code.trim_start_matches("unknown_"),
-            me.l().t(&format!("error-{code}")),
-        ),
-        e => e.into(),
-    }
+    conflict_as_field(me.l(), e, |code| Some(code.trim_start_matches("unknown_")))
 }
 
 /// An API list's `sort`: one of `list`'s names (absent: the default), else a 422 on `sort`.
@@ -164,7 +159,7 @@ async fn list_accounts(
         pool: false,
         sort: sort_param(&me, keel_db::sort::ACCOUNTS, p.sort.as_deref())?,
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (rows, next) = state
         .db
@@ -183,11 +178,9 @@ async fn list_accounts(
 async fn get_account(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<AccountDto>, AppError> {
-    Ok(Json(
-        state.db.account(&me.actor(), parse_id(&id)?).await?.into(),
-    ))
+    Ok(Json(state.db.account(&me.actor(), id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -216,7 +209,7 @@ async fn create_account(
     me: Me,
     ApiJson(b): ApiJson<NewAccountDto>,
 ) -> Result<(StatusCode, Json<AccountDto>), AppError> {
-    if let Some(e) = crate::forms::required(me.l(), &b.name, 200) {
+    if let Some(e) = crate::shared::fields::required(me.l(), &b.name, 200) {
         return Err(invalid("name", e));
     }
     let status = b.status.unwrap_or_else(|| "prospect".into());
@@ -344,7 +337,7 @@ async fn list_deals(
         open_only: p.open,
         sort: sort_param(&me, keel_db::sort::DEALS, p.sort.as_deref())?,
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (rows, next) = state
         .db
@@ -363,11 +356,9 @@ async fn list_deals(
 async fn get_deal(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<DealDto>, AppError> {
-    Ok(Json(
-        state.db.deal(&me.actor(), parse_id(&id)?).await?.into(),
-    ))
+    Ok(Json(state.db.deal(&me.actor(), id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -381,6 +372,7 @@ pub struct NewDealDto {
     stage_id: Uuid,
     /// When given, the stage must belong to this pipeline.
     pipeline_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "crate::shared::params::bounded::opt_date")]
     expected_close: Option<NaiveDate>,
     /// Default: you.
     owner_id: Option<Uuid>,
@@ -399,7 +391,7 @@ async fn create_deal(
     ApiJson(b): ApiJson<NewDealDto>,
 ) -> Result<(StatusCode, Json<DealDto>), AppError> {
     let l = me.l();
-    if let Some(e) = crate::forms::required(l, &b.name, 200) {
+    if let Some(e) = crate::shared::fields::required(l, &b.name, 200) {
         return Err(invalid("name", e));
     }
     if b.amount_minor < 0 {
@@ -448,10 +440,9 @@ pub struct MoveDto {
 async fn move_deal(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<MoveDto>,
 ) -> Result<Json<DealDto>, AppError> {
-    let id = parse_id(&id)?;
     state
         .db
         .move_deal(&me.actor(), id, b.stage_id, b.loss_reason.as_deref())
@@ -598,8 +589,10 @@ pub struct ActivityParams {
     /// Tasks only: `open`, `done` or `overdue` (open and due before today).
     state: Option<String>,
     /// From this day (UTC), included.
+    #[serde(default, deserialize_with = "crate::shared::params::bounded::opt_date")]
     from: Option<NaiveDate>,
     /// To this day (UTC), included.
+    #[serde(default, deserialize_with = "crate::shared::params::bounded::opt_date")]
     to: Option<NaiveDate>,
     /// `next` from the previous page.
     after: Option<String>,
@@ -636,7 +629,7 @@ async fn list_activities(
         to: p.to,
         today: me.today(),
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (rows, next) = state
         .db
@@ -657,8 +650,13 @@ pub struct NewActivityDto {
     subject: String,
     notes: Option<String>,
     /// When it happens; default now.
+    #[serde(
+        default,
+        deserialize_with = "crate::shared::params::bounded::opt_instant"
+    )]
     at: Option<DateTime<Utc>>,
     /// Tasks: when due.
+    #[serde(default, deserialize_with = "crate::shared::params::bounded::opt_date")]
     due_date: Option<NaiveDate>,
     account_id: Option<Uuid>,
     deal_id: Option<Uuid>,
@@ -677,7 +675,7 @@ async fn create_activity(
     if !KINDS.contains(&b.kind.as_str()) {
         return Err(invalid("kind", l.t("field-required")));
     }
-    if let Some(e) = crate::forms::required(l, &b.subject, 200) {
+    if let Some(e) = crate::shared::fields::required(l, &b.subject, 200) {
         return Err(invalid("subject", e));
     }
     let input = ActivityInput {
@@ -789,7 +787,7 @@ async fn list_leads(
         pool: p.pool,
         sort: sort_param(&me, keel_db::sort::LEADS, p.sort.as_deref())?,
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
         ..Default::default()
     };
     let (rows, next) = state
@@ -824,7 +822,7 @@ async fn create_lead(
     me: Me,
     ApiJson(b): ApiJson<NewLeadDto>,
 ) -> Result<(StatusCode, Json<LeadDto>), AppError> {
-    if let Some(e) = crate::forms::required(me.l(), &b.name, 200) {
+    if let Some(e) = crate::shared::fields::required(me.l(), &b.name, 200) {
         return Err(invalid("name", e));
     }
     let input = LeadInput {
@@ -887,10 +885,9 @@ impl From<Converted> for ConvertedDto {
 async fn convert_lead(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<ConvertDto>,
 ) -> Result<Json<ConvertedDto>, AppError> {
-    let id = parse_id(&id)?;
     let lead = state.db.lead(&me.actor(), id).await?;
     let deal = match (b.deal_name, b.stage_id) {
         (Some(name), Some(stage)) => Some(DealInput {
@@ -997,9 +994,9 @@ impl From<Contact> for ContactDto {
 async fn list_contacts(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<Vec<ContactDto>>, AppError> {
-    let rows = state.db.contacts_of(&me.actor(), parse_id(&id)?).await?;
+    let rows = state.db.contacts_of(&me.actor(), id).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
@@ -1020,11 +1017,11 @@ pub struct NewContactDto {
 async fn create_contact(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<NewContactDto>,
 ) -> Result<(StatusCode, Json<ContactDto>), AppError> {
-    let account = parse_id(&id)?;
-    if let Some(e) = crate::forms::required(me.l(), &b.name, 100) {
+    let account = id;
+    if let Some(e) = crate::shared::fields::required(me.l(), &b.name, 100) {
         return Err(invalid("name", e));
     }
     let input = ContactInput {
@@ -1056,6 +1053,10 @@ pub struct SatisfactionDto {
     comment: Option<String>,
     deal_id: Option<Uuid>,
     /// When the customer answered; default now.
+    #[serde(
+        default,
+        deserialize_with = "crate::shared::params::bounded::opt_instant"
+    )]
     at: Option<DateTime<Utc>>,
 }
 
@@ -1067,7 +1068,7 @@ pub struct SatisfactionDto {
 async fn record_satisfaction(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<SatisfactionDto>,
 ) -> Result<StatusCode, AppError> {
     let r = SatisfactionResponse {
@@ -1079,7 +1080,7 @@ async fn record_satisfaction(
     };
     state
         .db
-        .record_satisfaction(&me.actor(), parse_id(&id)?, &r)
+        .record_satisfaction(&me.actor(), id, &r)
         .await
         .map_err(|e| storage(&me, e))?;
     Ok(StatusCode::NO_CONTENT)

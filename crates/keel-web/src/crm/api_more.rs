@@ -1,12 +1,15 @@
 //! `/api/v1` for the satisfaction list and lead reassignment; the same storage calls as the
 //! pages.
 
-use super::api::{cursor_param, invalid, list_storage, storage};
-use crate::api::{ApiJson, parse_id};
+use super::api::{cursor_param, list_storage, storage};
 use crate::auth::me::Me;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::extract::ApiJson;
+use crate::shared::invalid;
 use crate::{AppError, AppState};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use keel_db::crm::Owned;
@@ -114,7 +117,7 @@ async fn list_satisfaction(
         min: p.min,
         max: p.max,
         after: cursor_param(&me, p.after.as_deref())?,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let actor = me.actor();
     let (rows, next) = state
@@ -148,12 +151,12 @@ pub struct OwnerDto {
 async fn reassign_lead(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<OwnerDto>,
 ) -> Result<StatusCode, AppError> {
     state
         .db
-        .reassign(&me.actor(), Owned::Lead, parse_id(&id)?, b.owner_id)
+        .reassign(&me.actor(), Owned::Lead, id, b.owner_id)
         .await
         .map_err(|e| match e {
             keel_db::DbError::Conflict(code) if code.starts_with("pool_") => {

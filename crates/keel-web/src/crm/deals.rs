@@ -1,17 +1,19 @@
 use super::accounts::stage_label;
 use super::list::{self, Filters};
-use super::{local, money, quick_add, timeline};
+use super::{money, quick_add, timeline};
 use crate::auth::me::Me;
-use crate::forms::non_empty;
-use crate::forms::required;
-use crate::people::opt_id;
-use crate::{AppError, AppState, api::parse_id};
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::fields::non_empty;
+use crate::shared::fields::required;
+use crate::shared::params::local;
+use crate::shared::params::opt_id;
+use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use keel_db::DbError;
 use keel_db::accounts::AccountQuery;
 use keel_db::activities::About;
@@ -264,10 +266,9 @@ pub struct ShowQuery {
 pub async fn show(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ShowQuery>,
 ) -> Result<Html<String>, AppError> {
-    let id = parse_id(&id)?;
     let actor = me.actor();
     let l = me.l();
     let d = state.db.deal(&actor, id).await?;
@@ -346,10 +347,9 @@ pub struct MoveForm {
 pub async fn move_stage(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let to = opt_id(&f.stage_id).ok_or(AppError::Conflict("unknown_stage"))?;
     let reason = Some(f.loss_reason.trim()).filter(|r| !r.is_empty());
     state.db.move_deal(&me.actor(), id, to, reason).await?;
@@ -397,10 +397,10 @@ fn validate(l: Locale, f: &DealForm, me: Uuid) -> Result<DealInput, Vec<(&'stati
     }
     let close = match non_empty(&f.expected_close) {
         None => None,
-        Some(s) => match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(("expected_close", l.t("field-date-invalid")));
+        Some(s) => match crate::shared::params::date(&s) {
+            Some(d) => Some(d),
+            None => {
+                errors.push(("expected_close", crate::shared::params::date_message(l)));
                 None
             }
         },

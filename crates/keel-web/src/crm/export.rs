@@ -3,11 +3,11 @@
 //! columns are the ones `keel import --source csv` reads back.
 
 use crate::auth::me::Me;
+use crate::shared::Query;
 use crate::{AppError, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use keel_db::activities::{KINDS, TaskState};
 use keel_db::export::{ExportFilter, ExportValue, export_columns};
 use keel_import::Entity;
@@ -50,16 +50,16 @@ pub async fn csv(
 ) -> Result<Response, AppError> {
     let entity = entity(&file).ok_or(AppError::NotFound)?;
     let actor = me.actor();
-    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let date = |s: &str| crate::shared::params::date(s);
     let filter = ExportFilter {
         search: Some(f.q).filter(|q| !q.trim().is_empty()),
         owner: f
             .mine
             .map(|_| me.user.person_id)
-            .or(crate::people::opt_id(&f.owner)),
+            .or(crate::shared::opt_id(&f.owner)),
         status: Some(f.status).filter(|s| !s.is_empty()),
-        stage: crate::people::opt_id(&f.stage),
-        pipeline: crate::people::opt_id(&f.pipeline),
+        stage: crate::shared::opt_id(&f.stage),
+        pipeline: crate::shared::opt_id(&f.pipeline),
         open_only: f.open.is_some(),
         // An unknown sort exports in the list's default order, as the list shows it.
         sort: sort_of(entity)

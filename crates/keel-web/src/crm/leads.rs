@@ -2,13 +2,15 @@ use super::accounts::stage_label;
 use super::list::{self, Filters};
 use super::{quick_add, timeline};
 use crate::auth::me::Me;
-use crate::forms::non_empty;
-use crate::forms::required;
-use crate::people::opt_id;
-use crate::{AppError, AppState, api::parse_id};
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::fields::non_empty;
+use crate::shared::fields::required;
+use crate::shared::params::opt_id;
+use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;
@@ -248,10 +250,9 @@ pub struct ShowQuery {
 pub async fn show(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ShowQuery>,
 ) -> Result<Html<String>, AppError> {
-    let id = parse_id(&id)?;
     let l = me.l();
     let actor = me.actor();
     let lead = state.db.lead(&actor, id).await?;
@@ -335,10 +336,9 @@ pub struct ConvertForm {
 pub async fn convert(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<ConvertForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     if required(me.l(), &f.account_name, 200).is_some() {
         return Ok(Redirect::to(&format!("/leads/{id}?error=invalid_input")).into_response());
     }

@@ -1,7 +1,7 @@
 //! What the CRM list pages share: their links (filters, sort, next page, export) built from one
 //! query string, the sortable column headers, and the sort choices.
 
-use crate::people::urlencode;
+use crate::shared::params::urlencode;
 use keel_db::sort::{Cursor, Sort};
 use keel_i18n::Locale;
 use keel_views::{Choice, SortHeader};

@@ -15,17 +15,15 @@ mod pool;
 mod satisfaction;
 
 use crate::auth::me::Me;
+use crate::shared::routes::{Routes, get, post};
 use crate::{AppError, AppState};
-use axum::Router;
-use axum::routing::{get, post};
 use keel_db::activities::{Activity, KINDS};
-use keel_db::people::PeopleQuery;
 use keel_i18n::Locale;
 use keel_views::{Choice, QuickAdd, TimelineEntry};
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/new", get(accounts::new_form))
         .route("/accounts/{id}", get(accounts::show).post(accounts::update))
@@ -138,22 +136,6 @@ pub fn quick_add(
     }
 }
 
-/// The people `me` may give records to: themselves and their reporting line (everyone, for
-/// directors and admins), as (id, name).
-pub async fn assignable(state: &AppState, me: &Me) -> Result<Vec<(Uuid, String)>, AppError> {
-    let line = state.db.reporting_line(me.user.person_id).await?;
-    let q = PeopleQuery {
-        limit: 500,
-        ..Default::default()
-    };
-    let (people, _) = state.db.people(&me.actor(), &q).await?;
-    Ok(people
-        .into_iter()
-        .filter(|p| me.actor().sees_everything() || line.contains(&p.id))
-        .map(|p| (p.id, p.name))
-        .collect())
-}
-
 /// The owner `<select>` of a new record: the people `me` may give it to, optionally the
 /// shared pool, with `chosen` (or `me`) selected.
 pub async fn owner_field(
@@ -163,7 +145,7 @@ pub async fn owner_field(
     pool: bool,
 ) -> Result<keel_views::Field, AppError> {
     let l = me.l();
-    let mut owners: Vec<(String, String)> = assignable(state, me)
+    let mut owners: Vec<(String, String)> = crate::shared::present::assignable(state, me)
         .await?
         .into_iter()
         .map(|(id, n)| (id.to_string(), n))
@@ -185,15 +167,6 @@ pub async fn owner_field(
     })
 }
 
-/// A local path to go back to after a form, never another site.
-pub fn local(back: &str, fallback: &str) -> String {
-    if back.starts_with('/') && !back.starts_with("//") {
-        back.to_owned()
-    } else {
-        fallback.to_owned()
-    }
-}
-
 /// The owner choices for a record owned by `current`, when `me` may reassign it.
 pub async fn owner_choices(
     state: &AppState,
@@ -204,7 +177,7 @@ pub async fn owner_choices(
     let Some(current) = current.filter(|_| can_edit) else {
         return Ok(Vec::new());
     };
-    let people = assignable(state, me).await?;
+    let people = crate::shared::present::assignable(state, me).await?;
     // Reassigning only makes sense to someone else than yourself alone.
     if people.len() < 2 {
         return Ok(Vec::new());
@@ -225,11 +198,10 @@ async fn reassign(
     state: &AppState,
     me: &Me,
     kind: keel_db::crm::Owned,
-    id: &str,
+    id: Uuid,
     f: &OwnerForm,
 ) -> Result<Uuid, AppError> {
-    let id = crate::api::parse_id(id)?;
-    let to = crate::people::opt_id(&f.owner_id).ok_or(AppError::Conflict("unknown_manager"))?;
+    let to = crate::shared::opt_id(&f.owner_id).ok_or(AppError::Conflict("unknown_manager"))?;
     state.db.reassign(&me.actor(), kind, id, to).await?;
     Ok(id)
 }
@@ -237,10 +209,10 @@ async fn reassign(
 async fn reassign_account(
     axum::extract::State(state): axum::extract::State<AppState>,
     me: Me,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    axum::Form(f): axum::Form<OwnerForm>,
+    crate::shared::Id(id): crate::shared::Id,
+    crate::shared::Form(f): crate::shared::Form<OwnerForm>,
 ) -> Result<axum::response::Redirect, AppError> {
-    let id = reassign(&state, &me, keel_db::crm::Owned::Account, &id, &f).await?;
+    let id = reassign(&state, &me, keel_db::crm::Owned::Account, id, &f).await?;
     Ok(axum::response::Redirect::to(&format!(
         "/accounts/{id}?saved=1"
     )))
@@ -249,10 +221,10 @@ async fn reassign_account(
 async fn reassign_deal(
     axum::extract::State(state): axum::extract::State<AppState>,
     me: Me,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    axum::Form(f): axum::Form<OwnerForm>,
+    crate::shared::Id(id): crate::shared::Id,
+    crate::shared::Form(f): crate::shared::Form<OwnerForm>,
 ) -> Result<axum::response::Redirect, AppError> {
-    let id = reassign(&state, &me, keel_db::crm::Owned::Deal, &id, &f).await?;
+    let id = reassign(&state, &me, keel_db::crm::Owned::Deal, id, &f).await?;
     Ok(axum::response::Redirect::to(&format!(
         "/deals/{id}?saved=1"
     )))
@@ -261,10 +233,10 @@ async fn reassign_deal(
 async fn reassign_lead(
     axum::extract::State(state): axum::extract::State<AppState>,
     me: Me,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    axum::Form(f): axum::Form<OwnerForm>,
+    crate::shared::Id(id): crate::shared::Id,
+    crate::shared::Form(f): crate::shared::Form<OwnerForm>,
 ) -> Result<axum::response::Redirect, AppError> {
-    let id = reassign(&state, &me, keel_db::crm::Owned::Lead, &id, &f).await?;
+    let id = reassign(&state, &me, keel_db::crm::Owned::Lead, id, &f).await?;
     Ok(axum::response::Redirect::to(&format!(
         "/leads/{id}?saved=1"
     )))

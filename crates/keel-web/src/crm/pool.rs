@@ -1,12 +1,14 @@
 //! The shared pool (公海): browsing and claiming, returning with a reason, and the admin's
 //! rules and module visibility.
 
-use super::local;
 use crate::auth::me::Me;
-use crate::{AppError, AppState, api::parse_id};
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::params::local;
+use crate::{AppError, AppState, shared::parse_id};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_db::DbError;
 use keel_db::crm::Module;
@@ -214,7 +216,7 @@ pub async fn settings(
     Query(q): Query<SettingsQuery>,
 ) -> Result<Html<String>, AppError> {
     me.require(Action::ManageTeams)?;
-    let pipeline = crate::people::opt_id(&q.pipeline);
+    let pipeline = crate::shared::opt_id(&q.pipeline);
     render_settings_of(&state, &me, pipeline, None, None).await
 }
 
@@ -344,11 +346,10 @@ async fn stage_result(
 pub async fn save_stage(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<StageForm>,
 ) -> Result<Html<String>, AppError> {
     me.require(Action::ManageTeams)?;
-    let id = parse_id(&id)?;
     let pipeline = state
         .db
         .stages()

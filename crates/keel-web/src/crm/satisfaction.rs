@@ -3,10 +3,11 @@
 
 use super::list::Filters;
 use crate::auth::me::Me;
-use crate::people::opt_id;
+use crate::shared::Query;
+use crate::shared::params::opt_id;
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use keel_db::accounts::AccountQuery;
 use keel_db::satisfaction::{ResponseQuery, Summary};
@@ -100,7 +101,7 @@ pub async fn list(
             },
         )
         .await?;
-    let people = super::assignable(&state, &me).await?;
+    let people = crate::shared::present::assignable(&state, &me).await?;
     let text = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
     let filters = Filters::new(&[
         ("kind", kind.as_deref().unwrap_or("")),

@@ -2,11 +2,14 @@
 
 use super::form::{MAX_WEIGHT, field_of_conflict};
 use super::smart;
-use crate::api::{ApiJson, parse_id};
 use crate::auth::me::Me;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::extract::ApiJson;
+use crate::shared::{conflict_as_field, invalid_t};
 use crate::{AppError, AppState};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use keel_db::DbError;
@@ -16,7 +19,7 @@ use keel_db::goals::{
     current_period,
 };
 use keel_domain::goals::{Direction, Status};
-use keel_domain::periods::{Period, PeriodKind};
+use keel_domain::periods::PeriodKind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -31,19 +34,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(record_value))
 }
 
-fn invalid(me: &Me, field: &str, key: &str) -> AppError {
-    AppError::Invalid(vec![(field.to_owned(), me.l().t(key))])
-}
-
 /// Rule breaks in storage become field errors the caller can show.
 fn storage(me: &Me, e: DbError) -> AppError {
-    match e {
-        DbError::Conflict(code) => AppError::Invalid(vec![(
-            field_of_conflict(code).to_owned(),
-            me.l().t(&format!("error-{code}")),
-        )]),
-        e => e.into(),
-    }
+    conflict_as_field(me.l(), e, |code| Some(field_of_conflict(code)))
 }
 
 /// A status set by hand.
@@ -164,7 +157,7 @@ async fn list_goals(
     let owner = match p.owner.as_deref() {
         None | Some("") => None,
         Some(o) => {
-            Some(Owner::parse(o).ok_or_else(|| invalid(&me, "owner", "goal-owner-invalid"))?)
+            Some(Owner::parse(o).ok_or_else(|| invalid_t(me.l(), "owner", "goal-owner-invalid"))?)
         }
     };
     let q = GoalQuery {
@@ -191,9 +184,9 @@ async fn list_goals(
 async fn get_goal(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<GoalDto>, AppError> {
-    Ok(Json(one(&state, &me, parse_id(&id)?).await?))
+    Ok(Json(one(&state, &me, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -221,6 +214,7 @@ pub struct NewGoalDto {
     /// Default: this quarter.
     period: Option<String>,
     /// Default: the period's last day.
+    #[serde(default, deserialize_with = "crate::shared::params::bounded::opt_date")]
     due: Option<NaiveDate>,
     /// `public` (default) or `private`.
     visibility: Option<String>,
@@ -252,7 +246,7 @@ fn apply(me: &Me, mut i: GoalInput, f: Fields<'_>, new: bool) -> Result<GoalInpu
         errors.push((field.to_owned(), l.t(key)))
     };
     if let Some(t) = f.title {
-        match crate::forms::required(l, t, 200) {
+        match crate::shared::fields::required(l, t, 200) {
             Some(e) => errors.push(("title".into(), e)),
             None => i.title = t.trim().to_owned(),
         }
@@ -295,7 +289,7 @@ fn apply(me: &Me, mut i: GoalInput, f: Fields<'_>, new: bool) -> Result<GoalInpu
     }
     if [i.start, i.target]
         .iter()
-        .any(|v| v.unsigned_abs() > super::MAX_VALUE as u64)
+        .any(|v| v.unsigned_abs() > crate::shared::params::MAX_VALUE as u64)
     {
         err(&mut errors, "target", "goal-value-invalid");
     }
@@ -322,7 +316,7 @@ fn apply(me: &Me, mut i: GoalInput, f: Fields<'_>, new: bool) -> Result<GoalInpu
     }
     let period_changed = f.period.is_some();
     if let Some(p) = f.period {
-        match Period::parse(p) {
+        match crate::shared::params::period(p) {
             Ok(p) => i.period = p,
             Err(e) => errors.push(("period".into(), l.t(&format!("error-{}", e.code())))),
         }
@@ -440,6 +434,7 @@ pub struct GoalPatchDto {
     weight: Option<u32>,
     rule: Option<String>,
     period: Option<String>,
+    #[serde(default, deserialize_with = "crate::shared::params::bounded::opt_date")]
     due: Option<NaiveDate>,
     visibility: Option<String>,
     /// Why: required with a new target or due date, and with `status_override`.
@@ -463,10 +458,9 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Uuid>
 async fn patch_goal(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<GoalPatchDto>,
 ) -> Result<Json<GoalDto>, AppError> {
-    let id = parse_id(&id)?;
     let actor = me.actor();
     let g = state.db.goal(&actor, id).await?;
     if !state.db.may_manage_goal(&actor, g.input.owner).await? {
@@ -502,7 +496,7 @@ async fn patch_goal(
             None
         } else {
             let st = Status::parse(s.trim())
-                .ok_or_else(|| invalid(&me, "status_override", "goal-status-invalid"))?;
+                .ok_or_else(|| invalid_t(me.l(), "status_override", "goal-status-invalid"))?;
             Some((st, b.reason.as_deref().unwrap_or("")))
         };
         state
@@ -583,9 +577,8 @@ pub struct HistoryDto {
 async fn goal_history(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<HistoryDto>, AppError> {
-    let id = parse_id(&id)?;
     let actor = me.actor();
     Ok(Json(HistoryDto {
         changes: state
@@ -622,12 +615,11 @@ pub struct ValueDto {
 async fn record_value(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<ValueDto>,
 ) -> Result<Json<GoalDto>, AppError> {
-    let id = parse_id(&id)?;
-    if b.value.unsigned_abs() > super::MAX_VALUE as u64 {
-        return Err(invalid(&me, "value", "goal-value-invalid"));
+    if b.value.unsigned_abs() > crate::shared::params::MAX_VALUE as u64 {
+        return Err(invalid_t(me.l(), "value", "goal-value-invalid"));
     }
     state
         .db

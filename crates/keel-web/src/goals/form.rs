@@ -1,10 +1,12 @@
 //! The goal form: its fields as typed, their validation into a [`GoalInput`], and the page
 //! with the SMART panel beside it.
 
-use super::{parse_value, plain_value, smart, unit_hint};
+use super::smart;
 use crate::auth::me::Me;
-use crate::forms::required;
-use crate::people::opt_id;
+use crate::shared::fields::required;
+use crate::shared::params::opt_id;
+use crate::shared::params::parse_value;
+use crate::shared::present::{plain_value, unit_hint};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::http::StatusCode;
@@ -15,7 +17,7 @@ use keel_db::goals::{
 };
 use keel_domain::goals::Direction;
 use keel_domain::metrics::Metric;
-use keel_domain::periods::{Period, PeriodKind};
+use keel_domain::periods::PeriodKind;
 use keel_i18n::Locale;
 use keel_views::{Choice, Field, GoalFormPage};
 use uuid::Uuid;
@@ -191,7 +193,7 @@ pub fn validate(l: Locale, f: &GoalForm) -> Result<GoalInput, Errors> {
         }
     };
     let rule = Rule::parse(f.rule.trim()).unwrap_or(Rule::Own);
-    let period = match Period::parse(&f.period) {
+    let period = match crate::shared::params::period(&f.period) {
         Ok(p) => Some(p),
         Err(e) => {
             errors.push(("period", l.t(&format!("error-{}", e.code()))));
@@ -202,9 +204,10 @@ pub fn validate(l: Locale, f: &GoalForm) -> Result<GoalInput, Errors> {
         errors.push(("due", l.t("field-required")));
         None
     } else {
-        NaiveDate::parse_from_str(f.due.trim(), "%Y-%m-%d")
-            .map_err(|_| errors.push(("due", l.t("field-date-invalid"))))
-            .ok()
+        crate::shared::params::date(&f.due).or_else(|| {
+            errors.push(("due", crate::shared::params::date_message(l)));
+            None
+        })
     };
     let visibility = Visibility::parse(f.visibility.trim()).unwrap_or(Visibility::Public);
     match (owner, measure, period, due) {
@@ -258,7 +261,7 @@ pub async fn owner_choices(state: &AppState, me: &Me) -> Result<Vec<(String, Str
             ));
         }
     }
-    for (id, name) in crate::crm::assignable(state, me).await? {
+    for (id, name) in crate::shared::present::assignable(state, me).await? {
         out.push((Owner::Person(id).text(), name));
     }
     Ok(out)
@@ -272,7 +275,7 @@ fn measure_choices(l: Locale) -> Vec<(String, String)> {
                 Measure::Metric(m).text(),
                 l.t_args(
                     "goal-measure-metric",
-                    &[("name", &crate::kpis::metric_name(l, m))],
+                    &[("name", &crate::shared::present::metric_name(l, m))],
                 ),
             )
         })
@@ -283,7 +286,7 @@ fn measure_choices(l: Locale) -> Vec<(String, String)> {
         Measure::Currency,
         Measure::Done,
     ] {
-        out.push((m.text(), super::measure_label(l, m)));
+        out.push((m.text(), crate::shared::present::measure_label(l, m)));
     }
     out
 }

@@ -1,16 +1,16 @@
 //! The HTML pages of goals.
 
 use super::form::{self, GoalForm};
-use super::{
-    measure_label, owner_label, parse_value, progress_text, row, smart, status_chip, unit_hint,
-    value_text,
-};
-use crate::api::parse_id;
+use super::{owner_label, row, smart, status_chip};
 use crate::auth::me::Me;
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::params::parse_value;
+use crate::shared::present::{measure_label, progress_text, unit_hint, value_text};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Datelike;
@@ -178,7 +178,7 @@ pub async fn tree(
             l.t_args("goal-owner-team", &[("name", &t.name)]),
         ));
     }
-    for (id, name) in crate::crm::assignable(&state, &me).await? {
+    for (id, name) in crate::shared::present::assignable(&state, &me).await? {
         options.push((Owner::Person(id).text(), name));
     }
     let page = GoalTreePage {
@@ -203,10 +203,9 @@ fn change_field(l: Locale, field: &str) -> String {
 pub async fn show(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ShowQuery>,
 ) -> Result<Html<String>, AppError> {
-    let id = parse_id(&id)?;
     let l = me.l();
     let actor = me.actor();
     let g = state.db.goal(&actor, id).await?;
@@ -563,9 +562,8 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let g = state.db.goal(&me.actor(), id).await?;
     if !state.db.may_manage_goal(&me.actor(), g.input.owner).await? {
         return Err(AppError::Forbidden);
@@ -577,10 +575,9 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let g = state.db.goal(&me.actor(), id).await?;
     if !state.db.may_manage_goal(&me.actor(), g.input.owner).await? {
         return Err(AppError::Forbidden);
@@ -640,10 +637,9 @@ pub struct ValueForm {
 pub async fn record_value(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<ValueForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let g = state.db.goal(&me.actor(), id).await?;
     let Some(value) = parse_value(g.input.measure.unit(), &f.value) else {
         return Ok(Redirect::to(&format!("/goals/{id}?error=invalid_value")).into_response());
@@ -671,10 +667,9 @@ pub struct StatusForm {
 pub async fn set_status(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let status = if f.status.trim().is_empty() {
         None
     } else {

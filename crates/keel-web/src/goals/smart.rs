@@ -1,15 +1,15 @@
 //! The SMART check as people see it: the inputs gathered from a form or an API body, the
 //! owner's history of the metric fetched for "Achievable", and each letter explained.
 
-use super::{form::GoalForm, parse_value, value_text};
+use super::form::GoalForm;
 use crate::AppState;
-use crate::people::opt_id;
-use chrono::NaiveDate;
+use crate::shared::params::opt_id;
+use crate::shared::params::parse_value;
+use crate::shared::present::value_text;
 use keel_db::DbError;
 use keel_db::goals::{GoalInput, Measure, Owner};
 use keel_db::visibility::Actor;
 use keel_domain::goals::{Direction, SmartInput, SmartLetter, SmartReport, Verdict, smart_check};
-use keel_domain::periods::Period;
 use keel_i18n::Locale;
 use keel_views::{SmartLine, SmartPanel};
 
@@ -48,8 +48,8 @@ pub fn basis_of_form(f: &GoalForm) -> Basis {
             start,
             direction,
             has_parent: opt_id(&f.parent_id).is_some(),
-            due: NaiveDate::parse_from_str(f.due.trim(), "%Y-%m-%d").ok(),
-            period: Period::parse(&f.period).ok(),
+            due: crate::shared::params::date(&f.due),
+            period: crate::shared::params::period(&f.period).ok(),
             history: Vec::new(),
             team_history: Vec::new(),
         },

@@ -2,11 +2,11 @@
 //! error of each failure and a button to try a failed e-mail again. Administrators only.
 
 use super::{local_time, text};
-use crate::api::parse_id;
 use crate::auth::me::Me;
+use crate::shared::{Query, parse_id};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 use keel_domain::roles::Role;
 use keel_views::{EmailAdminPage, OutboxItem};

@@ -3,11 +3,11 @@
 
 use super::pages::PAGE;
 use super::text;
-use crate::api::{Page, parse_id};
 use crate::auth::me::Me;
+use crate::shared::{Page, Query, parse_id};
 use crate::{AppError, AppState};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

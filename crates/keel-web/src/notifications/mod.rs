@@ -12,8 +12,7 @@ pub(crate) mod settings;
 pub(crate) mod worker;
 
 use crate::AppState;
-use axum::Router;
-use axum::routing::{get, post};
+use crate::shared::routes::{Routes, get, post};
 use chrono::{DateTime, Utc};
 use keel_db::notifications::Notification;
 use keel_domain::metrics::Metric;
@@ -22,8 +21,8 @@ use keel_domain::time::Zone;
 use keel_i18n::Locale;
 use utoipa_axum::router::OpenApiRouter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/notifications", get(pages::list))
         .route("/notifications/bell", get(pages::bell))
         .route("/notifications/read-all", post(pages::read_all))
@@ -56,10 +55,10 @@ pub(crate) fn text(l: Locale, n: &Notification) -> String {
                     other => other.to_owned(),
                 },
                 (NotificationKind::TargetSet, "metric") => metric
-                    .map(|m| crate::kpis::metric_name(l, m))
+                    .map(|m| crate::shared::present::metric_name(l, m))
                     .unwrap_or_else(|| raw(name)),
                 (NotificationKind::TargetSet, "value") => match metric {
-                    Some(m) => crate::kpis::format_value(
+                    Some(m) => crate::shared::present::format_value(
                         l,
                         m.unit(),
                         raw(name).parse().ok(),

@@ -3,12 +3,12 @@
 //! their own: another person's id is 404, exactly like an unknown one.
 
 use super::{local_time, text};
-use crate::api::parse_id;
 use crate::auth::me::Me;
 use crate::context::Ctx;
+use crate::shared::{Query, parse_id};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_views::{Bell, NotificationItem, NotificationsPage};

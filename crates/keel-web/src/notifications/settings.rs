@@ -4,8 +4,8 @@
 //! refused if sent anyway: a choice is never silently dropped.
 
 use crate::auth::me::Me;
+use crate::shared::Form;
 use crate::{AppError, AppState};
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;

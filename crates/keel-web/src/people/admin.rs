@@ -1,18 +1,18 @@
 //! Admin pages for people: create, edit (including role, manager and team), deactivate and
 //! reactivate, reset a password. All of it needs `Action::ManagePeople`.
 
-use super::pages::opt_id;
 use crate::auth::me::Me;
 use crate::auth::passwords;
-use crate::forms::non_empty;
-use crate::forms::{email_error, required};
+use crate::shared::Form;
+use crate::shared::Id;
+use crate::shared::fields::non_empty;
+use crate::shared::fields::{email_error, required};
+use crate::shared::opt_id;
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use keel_db::DbError;
 use keel_db::people::PersonInput;
 use keel_domain::roles::{Action, Role};
@@ -67,10 +67,10 @@ pub fn validate(l: Locale, f: &PersonForm, creating: bool) -> Result<PersonInput
     }
     let hire_date = match non_empty(&f.hire_date) {
         None => None,
-        Some(s) => match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(("hire_date", l.t("field-date-invalid")));
+        Some(s) => match crate::shared::params::date(&s) {
+            Some(d) => Some(d),
+            None => {
+                errors.push(("hire_date", crate::shared::params::date_message(l)));
                 None
             }
         },
@@ -291,17 +291,12 @@ pub async fn create(
     }
 }
 
-fn parse_id(id: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(id).map_err(|_| AppError::NotFound)
-}
-
 pub async fn edit_form(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
     me.require(Action::ManagePeople)?;
-    let id = parse_id(&id)?;
     let p = state.db.person(&me.actor(), id).await?;
     let id_str = |v: Option<Uuid>| v.map(|u| u.to_string()).unwrap_or_default();
     let f = PersonForm {
@@ -324,11 +319,10 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<PersonForm>,
 ) -> Result<Response, AppError> {
     me.require(Action::ManagePeople)?;
-    let id = parse_id(&id)?;
     let input = match validate(me.l(), &f, false) {
         Ok(i) => i,
         Err(errors) => {
@@ -373,11 +367,10 @@ pub struct ActiveForm {
 pub async fn set_active(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
     me.require(Action::ManagePeople)?;
-    let id = parse_id(&id)?;
     if id == me.user.person_id && !f.active {
         // Deactivating yourself would lock the last admin out.
         return Err(AppError::Conflict("cannot_deactivate_self"));
@@ -395,11 +388,10 @@ pub struct PasswordForm {
 pub async fn reset_password(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     me.require(Action::ManagePeople)?;
-    let id = parse_id(&id)?;
     if f.password.chars().count() < passwords::MIN_LENGTH || f.password.len() > 1024 {
         return Err(AppError::Invalid(vec![(
             "password".into(),

@@ -2,12 +2,16 @@
 //! admins. Same storage calls, same permission table as the pages.
 
 use super::admin::conflict_field;
-use crate::api::{ApiJson, Page, parse_id};
 use crate::auth::me::Me;
 use crate::auth::passwords;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::conflict_as_field;
+use crate::shared::extract::ApiJson;
+use crate::shared::params::Page;
 use crate::{AppError, AppState};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use keel_db::DbError;
@@ -111,7 +115,7 @@ async fn list(
         team_id: p.team,
         include_inactive: p.include_inactive,
         after: p.after,
-        limit: p.limit.unwrap_or(100),
+        limit: crate::shared::params::page_size(p.limit),
     };
     let (people, more) = state.db.people(&me.actor(), &q).await?;
     let next = more
@@ -130,12 +134,10 @@ async fn list(
 async fn get_one(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<PersonDto>, AppError> {
     me.require(Action::ViewDirectory)?;
-    Ok(Json(
-        state.db.person(&me.actor(), parse_id(&id)?).await?.into(),
-    ))
+    Ok(Json(state.db.person(&me.actor(), id).await?.into()))
 }
 
 /// A new person (admins).
@@ -154,6 +156,7 @@ pub struct NewPersonDto {
     #[serde(default)]
     is_hr: bool,
     locale: Option<String>,
+    #[serde(default, deserialize_with = "crate::shared::params::bounded::opt_date")]
     hire_date: Option<NaiveDate>,
     /// Optional initial password, at least 10 characters.
     password: Option<String>,
@@ -161,7 +164,7 @@ pub struct NewPersonDto {
 
 fn check(l: Locale, i: &PersonInput, password: Option<&str>) -> Result<(), AppError> {
     let mut errors = Vec::new();
-    if let Some(e) = crate::forms::required(l, &i.name, 100) {
+    if let Some(e) = crate::shared::fields::required(l, &i.name, 100) {
         errors.push(("name".to_owned(), e));
     }
     for (field, value) in [("name_en", &i.name_en), ("title", &i.title)] {
@@ -173,7 +176,7 @@ fn check(l: Locale, i: &PersonInput, password: Option<&str>) -> Result<(), AppEr
         }
     }
     if let Some(email) = &i.email
-        && let Some(e) = crate::forms::email_error(l, email)
+        && let Some(e) = crate::shared::fields::email_error(l, email)
     {
         errors.push(("email".to_owned(), e));
     }
@@ -190,16 +193,11 @@ fn check(l: Locale, i: &PersonInput, password: Option<&str>) -> Result<(), AppEr
     }
 }
 
+/// Rule breaks in storage become field errors, except those about the whole organisation.
 fn storage_error(l: Locale, e: DbError) -> AppError {
-    match e {
-        DbError::Conflict(code) if !matches!(code, "organisation_exists" | "last_admin") => {
-            AppError::Invalid(vec![(
-                conflict_field(code).to_owned(),
-                l.t(&format!("error-{code}")),
-            )])
-        }
-        e => e.into(),
-    }
+    conflict_as_field(l, e, |code| {
+        (!matches!(code, "organisation_exists" | "last_admin")).then(|| conflict_field(code))
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = NewPersonDto,
@@ -273,7 +271,10 @@ pub struct PersonPatchDto {
     is_hr: Option<bool>,
     /// `false` deactivates (ending the person's sessions), `true` reactivates.
     active: Option<bool>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(
+        default,
+        deserialize_with = "crate::shared::params::bounded::patch_date"
+    )]
     hire_date: Option<Option<NaiveDate>>,
 }
 
@@ -284,11 +285,10 @@ pub struct PersonPatchDto {
 async fn patch(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<PersonPatchDto>,
 ) -> Result<Json<PersonDto>, AppError> {
     me.require(Action::ManagePeople)?;
-    let id = parse_id(&id)?;
     if id == me.user.person_id && b.active == Some(false) {
         // Deactivating yourself would lock the last admin out.
         return Err(AppError::Conflict("cannot_deactivate_self"));

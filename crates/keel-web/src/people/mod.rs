@@ -5,17 +5,13 @@ mod admin;
 pub mod api;
 mod pages;
 
-pub use pages::{opt_id, urlencode};
-
-use crate::AppState;
-use axum::Router;
-use axum::routing::{get, post};
+use crate::shared::routes::{Routes, get, post};
 use keel_db::people::Person;
 use keel_i18n::Locale;
 use keel_views::PersonRow;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/people", get(pages::directory))
         .route("/people/{id}", get(pages::profile))
         .route("/org", get(pages::org_chart))

@@ -1,7 +1,10 @@
 use crate::auth::me::Me;
+use crate::shared::Id;
+use crate::shared::Query;
+use crate::shared::params::{opt_id, urlencode};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use keel_db::people::{PeopleQuery, Person};
 use keel_domain::roles::Action;
@@ -19,11 +22,6 @@ pub struct DirectoryQuery {
     team: String,
     inactive: Option<String>,
     after: String,
-}
-
-/// Parses an optional id from a query or form value; anything else is "none".
-pub fn opt_id(s: &str) -> Option<Uuid> {
-    Uuid::parse_str(s.trim()).ok()
 }
 
 pub async fn directory(
@@ -84,18 +82,6 @@ pub async fn directory(
     Ok(Html(page.render()?))
 }
 
-/// Percent-encodes a query value (letters, digits and `-_.~` stay as they are).
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ProfileQuery {
@@ -105,11 +91,10 @@ pub struct ProfileQuery {
 pub async fn profile(
     State(state): State<AppState>,
     me: Me,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ProfileQuery>,
 ) -> Result<Html<String>, AppError> {
     me.require(Action::ViewDirectory)?;
-    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let actor = me.actor();
     let person = state.db.person(&actor, id).await?;
     let can_manage = me.can(Action::ManagePeople);

@@ -1,6 +1,36 @@
-//! The checks every form and API body shares, each answering with a localized message.
+//! Field errors and the checks every form and API body shares, each answering with a
+//! localized message.
 
+use crate::AppError;
+use keel_db::DbError;
 use keel_i18n::Locale;
+
+/// A 422 naming one field, with its message.
+pub fn invalid(field: &str, message: String) -> AppError {
+    AppError::Invalid(vec![(field.to_owned(), message)])
+}
+
+/// A 422 naming one field, with the message of Fluent key `key`.
+pub fn invalid_t(l: Locale, field: &str, key: &str) -> AppError {
+    invalid(field, l.t(key))
+}
+
+/// A rule broken in storage (`DbError::Conflict`) as a 422 on the field `field_of` names for
+/// its code, with the message `error-<code>`; codes `field_of` maps to `None`, and every other
+/// error, stay what they are.
+pub fn conflict_as_field<'a>(
+    l: Locale,
+    e: DbError,
+    field_of: impl Fn(&'static str) -> Option<&'a str>,
+) -> AppError {
+    match e {
+        DbError::Conflict(code) => match field_of(code) {
+            Some(field) => invalid(field, l.t(&format!("error-{code}"))),
+            None => AppError::Conflict(code),
+        },
+        e => e.into(),
+    }
+}
 
 /// A trimmed value, or `None` when it is empty.
 pub fn non_empty(s: &str) -> Option<String> {
