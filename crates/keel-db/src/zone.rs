@@ -125,9 +125,12 @@ pub(crate) async fn zone_in(tx: &mut Tx) -> Result<Zone> {
     Ok(name.as_deref().and_then(Zone::parse).unwrap_or_default())
 }
 
+/// A zone's UTC-offset changes: `(instant, offset in seconds from then on)`.
+type Changes = Arc<Vec<(DateTime<Utc>, i32)>>;
+
 /// The zone's offset changes from 1900 to 2100, worked out once per zone and process.
-fn changes(zone: Zone) -> Arc<Vec<(DateTime<Utc>, i32)>> {
-    static CACHE: OnceLock<Mutex<HashMap<Zone, Arc<Vec<(DateTime<Utc>, i32)>>>>> = OnceLock::new();
+fn changes(zone: Zone) -> Changes {
+    static CACHE: OnceLock<Mutex<HashMap<Zone, Changes>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&zone) {
         return found.clone();
