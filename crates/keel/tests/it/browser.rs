@@ -754,3 +754,45 @@ async fn notifications_bell_and_page_on_desktop_and_phone_in_both_languages() {
     screenshot(&b, "notifications-en-read-390x844").await;
     b.close().await.unwrap();
 }
+
+/// A rep sees an activity's time in the organisation's zone (Beijing), chooses New York on
+/// their settings page, and sees the same instant there, each with its offset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rep_sees_times_in_the_zone_they_choose() {
+    let Some(b) = browser().await else { return };
+    let t = TestDb::sqlite().await;
+    crate::harness::load_demo(&t.db).await;
+    let rep = crate::harness::id_of(&t.db, "zhou.jie@yunfan.example").await;
+    let admin = keel_db::visibility::Actor {
+        id: crate::harness::id_of(&t.db, "zhao.min@yunfan.example").await,
+        role: keel_domain::roles::Role::Admin,
+        is_hr: true,
+    };
+    // 2026-03-05 01:30 UTC: 09:30 in Beijing, 20:30 the evening before in New York.
+    let input = keel_db::activities::ActivityInput {
+        kind: "call".into(),
+        subject: "时区电话".into(),
+        owner_id: rep,
+        at: "2026-03-05T01:30:00Z".parse().unwrap(),
+        ..Default::default()
+    };
+    t.db.log_activity(&admin, &input).await.unwrap();
+    let s = TestServer::start(&t).await;
+    login(&b, &s, "zhou.jie@yunfan.example", "欢迎，周杰").await;
+    b.goto(&s.url("/activities")).await.unwrap();
+    wait_for_text(&b, "td.nowrap", "2026年3月5日 09:30 UTC+8").await;
+    b.goto(&s.url("/settings")).await.unwrap();
+    let select = b
+        .find(Locator::Css("#own-zone-form select"))
+        .await
+        .expect("zone select");
+    select
+        .select_by_value("America/New_York")
+        .await
+        .expect("choose New York");
+    click(&b, Locator::Css("#own-zone-form button")).await;
+    wait_for_heading(&b, "设置").await;
+    b.goto(&s.url("/activities")).await.unwrap();
+    wait_for_text(&b, "td.nowrap", "2026年3月4日 20:30 UTC-5").await;
+    b.close().await.unwrap();
+}
