@@ -21,6 +21,7 @@ pub mod goal_progress;
 pub mod goals;
 pub mod import;
 pub mod insights;
+pub mod jobs;
 pub mod leads;
 pub mod metrics;
 mod migrate;

@@ -21,6 +21,7 @@ mod goals;
 mod health;
 mod home;
 mod insights;
+mod jobs;
 mod kpis;
 mod lang;
 mod metrics;
@@ -114,10 +115,7 @@ impl App {
         // The background tasks (e-mail delivery, timed jobs) stop with the server; each
         // finishes what it has in hand first.
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let mut tasks = vec![tokio::spawn(notifications::jobs::run(
-            self.state.clone(),
-            stopped.clone(),
-        ))];
+        let mut tasks = vec![tokio::spawn(jobs::run(self.state.clone(), stopped.clone()))];
         if let Some(mailer) = self.state.mailer.clone() {
             tasks.push(tokio::spawn(notifications::worker::run(
                 self.state.clone(),

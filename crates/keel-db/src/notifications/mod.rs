@@ -3,7 +3,6 @@
 //! how they want each kind delivered. E-mail goes through the [`outbox`]; timed work through
 //! [`jobs`].
 
-pub mod jobs;
 pub mod outbox;
 
 use crate::{Db, DbError, Result, Tx, with_pool, with_tx};

@@ -75,3 +75,14 @@ pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Option<Sessi
         }
     }
 }
+
+/// The hourly sweep: sessions idle past the limit and login failures outside the throttling
+/// window are deleted.
+pub(crate) async fn sweep(state: &AppState) -> Result<(), keel_db::DbError> {
+    let at = now();
+    let idle = TimeDelta::from_std(state.config.session_idle).unwrap_or(TimeDelta::hours(12));
+    state
+        .db
+        .sweep_sessions(at, idle, at - crate::auth::login::WINDOW)
+        .await
+}

@@ -5,7 +5,6 @@
 
 mod admin;
 mod api;
-pub(crate) mod jobs;
 pub(crate) mod mail;
 mod pages;
 pub(crate) mod settings;
@@ -87,4 +86,43 @@ pub(crate) fn public_url(state: &AppState) -> String {
         Some(u) => u.trim_end_matches('/').to_owned(),
         None => format!("http://{}", state.config.listen),
     }
+}
+
+/// The digest job's slot: mails everyone whose digest hour (in their zone) it is the
+/// notifications of the 24 hours before it they have not read.
+pub(crate) async fn send_digests(
+    db: &keel_db::Db,
+    slot: chrono::DateTime<chrono::Utc>,
+) -> Result<(), keel_db::DbError> {
+    use chrono::Timelike;
+    let org = db.org_zone().await?;
+    let from = slot - chrono::TimeDelta::hours(24);
+    for (person, hour, own) in db.digest_subscribers().await? {
+        let zone = own
+            .as_deref()
+            .and_then(keel_domain::time::Zone::parse)
+            .unwrap_or(org);
+        if zone.local(slot).hour() as i32 != hour {
+            continue;
+        }
+        if db
+            .unread_notifications_between(person, from, slot)
+            .await?
+            .is_empty()
+        {
+            continue;
+        }
+        db.enqueue_digest(person, from, slot).await?;
+    }
+    Ok(())
+}
+
+/// The daily clean-up's part here: delivered and failed e-mail after 30 days, notifications
+/// after a year.
+pub(crate) async fn purge(db: &keel_db::Db) -> Result<(), keel_db::DbError> {
+    let at = keel_domain::time::now();
+    db.purge_outbox(at - chrono::TimeDelta::days(30)).await?;
+    db.purge_notifications(at - chrono::TimeDelta::days(365))
+        .await?;
+    Ok(())
 }

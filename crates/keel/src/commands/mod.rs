@@ -79,7 +79,7 @@ async fn jobs_list(s: &Settings, limit: u32) -> Result<(), String> {
         println!("no job has run yet (keel serve runs them)");
         return Ok(());
     }
-    let outcome = |r: &keel_db::notifications::jobs::JobRun| match (r.finished_at, r.ok) {
+    let outcome = |r: &keel_db::jobs::JobRun| match (r.finished_at, r.ok) {
         (None, _) => "running or cut short".to_owned(),
         (Some(_), Some(true)) => "ok".to_owned(),
         (Some(_), _) => format!("failed: {}", r.error.as_deref().unwrap_or("")),

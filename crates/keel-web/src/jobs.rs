@@ -1,13 +1,14 @@
-//! The timed jobs every `keel serve` runs. Each server looks every `jobs_tick` for slots that
+//! The timed jobs every `keel serve` runs: the one list of jobs and their schedules, and the
+//! scheduler; what a job does lives in its area. Each server looks every `jobs_tick` for slots that
 //! are due; claiming a slot in the database decides which one server runs it. Slots missed
 //! while no server ran are caught up on start: the digest's of the last 24 hours, the
 //! others' latest only. Every run is recorded (`keel jobs list`).
 
 use crate::AppState;
-use chrono::{DateTime, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use keel_db::DbError;
 use keel_domain::jobs::Schedule;
-use keel_domain::time::{Zone, now};
+use keel_domain::time::now;
 use tokio::sync::watch;
 
 /// A run that started this long ago and never finished was cut short (its server died);
@@ -114,41 +115,15 @@ async fn tick(state: &AppState, job: &Job, server: &str) -> Result<(), DbError> 
     Ok(())
 }
 
+/// Runs one slot of a job: the scheduler decides when, each area what.
 async fn perform(state: &AppState, job: &str, slot: DateTime<Utc>) -> Result<(), DbError> {
-    let db = &state.db;
     match job {
-        DIGEST => {
-            let org = db.org_zone().await?;
-            let from = slot - TimeDelta::hours(24);
-            for (person, hour, own) in db.digest_subscribers().await? {
-                let zone = own.as_deref().and_then(Zone::parse).unwrap_or(org);
-                if zone.local(slot).hour() as i32 != hour {
-                    continue;
-                }
-                if db
-                    .unread_notifications_between(person, from, slot)
-                    .await?
-                    .is_empty()
-                {
-                    continue;
-                }
-                db.enqueue_digest(person, from, slot).await?;
-            }
-            Ok(())
-        }
-        SESSIONS => {
-            let at = now();
-            let idle =
-                TimeDelta::from_std(state.config.session_idle).unwrap_or(TimeDelta::hours(12));
-            db.sweep_sessions(at, idle, at - crate::auth::login::WINDOW)
-                .await
-        }
+        DIGEST => crate::notifications::send_digests(&state.db, slot).await,
+        SESSIONS => crate::auth::session::sweep(state).await,
         CLEANUP => {
-            let at = now();
-            db.purge_outbox(at - TimeDelta::days(30)).await?;
-            db.purge_notifications(at - TimeDelta::days(365)).await?;
-            db.purge_job_runs(at - TimeDelta::days(90)).await?;
-            Ok(())
+            crate::notifications::purge(&state.db).await?;
+            let runs = now() - TimeDelta::days(90);
+            state.db.purge_job_runs(runs).await.map(drop)
         }
         other => Err(DbError::Unsupported(format!("unknown job {other}"))),
     }
