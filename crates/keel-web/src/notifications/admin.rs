@@ -1,7 +1,7 @@
 //! `/admin/email`: what keel has sent, is waiting to send and gave up on, with the SMTP
 //! error of each failure and a button to try a failed e-mail again. Administrators only.
 
-use super::{local_time, text};
+use super::text;
 use crate::auth::me::Me;
 use crate::shared::{Query, parse_id};
 use crate::{AppError, AppState};
@@ -65,7 +65,7 @@ pub(super) async fn page(
                 Err(_) => l.t("notification-unknown"),
             },
             (None, Some(to)) => {
-                l.t_args("email-admin-digest", &[("when", &local_time(l, zone, to))])
+                l.t_args("email-admin-digest", &[("when", &l.moment(zone.local(to)))])
             }
             _ => String::new(),
         };
@@ -78,14 +78,14 @@ pub(super) async fn page(
         let next_try = if r.status == "pending" && r.attempts > 0 {
             l.t_args(
                 "email-admin-next-try",
-                &[("when", &local_time(l, zone, r.due_at))],
+                &[("when", &l.moment(zone.local(r.due_at)))],
             )
         } else {
             String::new()
         };
         rows.push(OutboxItem {
             id: r.id.to_string(),
-            created: local_time(l, zone, r.created_at),
+            created: l.moment(zone.local(r.created_at)),
             to: match &r.to_address {
                 Some(a) => format!("{} <{a}>", r.person_name),
                 None => r.person_name.clone(),

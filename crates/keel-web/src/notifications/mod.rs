@@ -12,11 +12,9 @@ pub(crate) mod worker;
 
 use crate::AppState;
 use crate::shared::routes::{Routes, get, post};
-use chrono::{DateTime, Utc};
 use keel_db::notifications::Notification;
 use keel_domain::metrics::Metric;
 use keel_domain::notifications::NotificationKind;
-use keel_domain::time::Zone;
 use keel_i18n::Locale;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -72,12 +70,6 @@ pub(crate) fn text(l: Locale, n: &Notification) -> String {
         .collect();
     let args: Vec<(&'static str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
     l.t_args(&kind.i18n_key(), &args)
-}
-
-/// A moment in the viewer's zone, to the minute: `2026年12月7日 18:05` / `7 Dec 2026 18:05`.
-pub(crate) fn local_time(l: Locale, zone: Zone, t: DateTime<Utc>) -> String {
-    let local = zone.local(t);
-    format!("{} {}", l.date(local.date_naive()), local.format("%H:%M"))
 }
 
 /// The address keel is reached at, for links in e-mail.

@@ -2,7 +2,7 @@
 //! (marks it read and follows its link), marking one or all read. A person only ever reaches
 //! their own: another person's id is 404, exactly like an unknown one.
 
-use super::{local_time, text};
+use super::text;
 use crate::auth::me::Me;
 use crate::context::Ctx;
 use crate::shared::{Query, parse_id};
@@ -45,7 +45,7 @@ pub(super) async fn list(
             id: n.id.to_string(),
             text: text(l, n),
             href: format!("/notifications/{}/open", n.id),
-            time: local_time(l, zone, n.created_at),
+            time: l.moment(zone.local(n.created_at)),
             unread: n.read_at.is_none(),
         })
         .collect();

@@ -5,7 +5,7 @@
 //! its claims. See `keel_db::notifications::outbox` for why nothing is lost or sent twice.
 
 use super::mail::{Lines, Mailer, compose};
-use super::{local_time, public_url, text};
+use super::{public_url, text};
 use crate::AppState;
 use chrono::TimeDelta;
 use keel_db::DbError;
@@ -117,7 +117,7 @@ async fn deliver(state: &AppState, mailer: &Mailer, row: &Claimed) -> Result<(),
             .map(|n| {
                 (
                     text(l, n),
-                    local_time(l, zone, n.created_at),
+                    l.moment(zone.local(n.created_at)),
                     format!("{base}/notifications/{}/open", n.id),
                 )
             })
