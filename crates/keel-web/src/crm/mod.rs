@@ -5,7 +5,6 @@
 mod accounts;
 mod activities;
 pub mod api;
-mod api_more;
 mod deals;
 mod export;
 mod import;

@@ -1,7 +1,6 @@
-//! `/api/v1` for the satisfaction list and lead reassignment; the same storage calls as the
-//! pages.
+//! `/api/v1/satisfaction` and an account's answers: CSAT and NPS.
 
-use super::api::{cursor_param, list_storage, storage};
+use super::{cursor_param, list_storage, storage};
 use crate::auth::me::Me;
 use crate::shared::Id;
 use crate::shared::Query;
@@ -12,7 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use keel_db::crm::Owned;
+use keel_db::satisfaction::Response as SatisfactionResponse;
 use keel_db::satisfaction::{ResponseLine, ResponseQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,8 +21,50 @@ use uuid::Uuid;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(record_satisfaction))
         .routes(routes!(list_satisfaction))
-        .routes(routes!(reassign_lead))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SatisfactionDto {
+    /// `csat` (score 1–5) or `nps` (score 0–10).
+    kind: String,
+    score: i32,
+    comment: Option<String>,
+    deal_id: Option<Uuid>,
+    /// When the customer answered; default now.
+    #[serde(
+        default,
+        deserialize_with = "crate::shared::params::bounded::opt_instant"
+    )]
+    at: Option<DateTime<Utc>>,
+}
+
+/// Records a customer's CSAT or NPS answer for an account.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/satisfaction", tag = "crm", request_body = SatisfactionDto,
+    params(("id" = Uuid, Path, description = "account id")),
+    responses((status = 204, description = "recorded"), (status = 404, description = "no such account"),
+        (status = 422, description = "score out of range")))]
+async fn record_satisfaction(
+    State(state): State<AppState>,
+    me: Me,
+    Id(id): Id,
+    ApiJson(b): ApiJson<SatisfactionDto>,
+) -> Result<StatusCode, AppError> {
+    let r = SatisfactionResponse {
+        kind: b.kind,
+        score: b.score,
+        comment: b.comment,
+        deal_id: b.deal_id,
+        at: b.at.map(keel_domain::time::truncate),
+    };
+    state
+        .db
+        .record_satisfaction(&me.actor(), id, &r)
+        .await
+        .map_err(|e| storage(&me, e))?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A customer's CSAT or NPS answer.
@@ -101,7 +142,7 @@ async fn list_satisfaction(
     let l = me.l();
     if p.kind
         .as_deref()
-        .is_some_and(|k| !super::satisfaction::KINDS.contains(&k))
+        .is_some_and(|k| !crate::crm::satisfaction::KINDS.contains(&k))
     {
         return Err(invalid("kind", l.t("error-invalid_filter")));
     }
@@ -134,35 +175,4 @@ async fn list_satisfaction(
         nps_responses: sum.nps_responses,
         nps: sum.nps,
     }))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OwnerDto {
-    /// The new owner: you, someone in your reporting line, or anyone for directors and admins.
-    owner_id: Uuid,
-}
-
-/// Gives a lead to someone else (managers within their line, directors and admins).
-#[utoipa::path(post, path = "/api/v1/leads/{id}/owner", tag = "crm", request_body = OwnerDto,
-    params(("id" = Uuid, Path, description = "lead id")),
-    responses((status = 204, description = "reassigned"), (status = 403, description = "not yours to give, or not to that person"),
-        (status = 404, description = "no such lead"), (status = 409, description = "the lead is in the pool: claim it instead")))]
-async fn reassign_lead(
-    State(state): State<AppState>,
-    me: Me,
-    Id(id): Id,
-    ApiJson(b): ApiJson<OwnerDto>,
-) -> Result<StatusCode, AppError> {
-    state
-        .db
-        .reassign(&me.actor(), Owned::Lead, id, b.owner_id)
-        .await
-        .map_err(|e| match e {
-            keel_db::DbError::Conflict(code) if code.starts_with("pool_") => {
-                AppError::Conflict(code)
-            }
-            e => storage(&me, e),
-        })?;
-    Ok(StatusCode::NO_CONTENT)
 }
