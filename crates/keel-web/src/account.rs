@@ -73,11 +73,11 @@ async fn render(
         new_token: notes.new_token,
         notice: notes.notice,
         error: notes.error,
-        zones: crate::zones::zone_choices(
+        zones: crate::shared::present::zone_choices(
             state.db.own_zone(me.user.person_id).await?,
             Some(l.t_args(
                 "settings-time-zone-org",
-                &[("zone", &crate::zones::zone_label(me.zone()))],
+                &[("zone", &crate::shared::present::zone_label(me.zone()))],
             )),
         ),
         zone_error: notes.zone_error,
@@ -124,11 +124,11 @@ async fn page(State(state): State<AppState>, me: Me) -> Result<Response, AppErro
 async fn change_zone(
     State(state): State<AppState>,
     me: Me,
-    Form(f): Form<crate::zones::ZoneForm>,
+    Form(f): Form<crate::shared::params::ZoneForm>,
 ) -> Result<Response, AppError> {
     me.require(Action::ManageOwnAccount)?;
     let l = me.l();
-    match crate::zones::parse_zone(l, &f.time_zone) {
+    match crate::shared::params::parse_zone(l, &f.time_zone) {
         Ok(zone) => {
             state.db.set_own_zone(me.user.person_id, zone).await?;
             Ok(Redirect::to("/settings").into_response())

@@ -3,6 +3,8 @@
 
 use crate::auth::me::Me;
 use crate::shared::Form;
+use crate::shared::params::{ZoneForm, parse_zone};
+use crate::shared::present::{zone_choices, zone_label};
 use crate::shared::routes::{Routes, get};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -10,58 +12,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use keel_domain::roles::Action;
-use keel_domain::time::{Zone, now};
-use keel_i18n::{Locale, offset_label};
-use keel_views::{Choice, ZonePage};
-use serde::Deserialize;
+use keel_domain::time::Zone;
+use keel_views::ZonePage;
 
 pub fn routes() -> Routes {
     Routes::new().route("/admin/time-zone", get(page).post(save))
-}
-
-/// A zone as a person picks it: `Asia/Shanghai (UTC+8)`, with its offset now.
-pub fn zone_label(zone: Zone) -> String {
-    format!("{} ({})", zone.name(), offset_label(zone.offset_at(now())))
-}
-
-/// The options of a zone select, `current` selected; with `inherit`, a first option (the
-/// empty value) that stands for "the organisation's".
-pub fn zone_choices(current: Option<Zone>, inherit: Option<String>) -> Vec<Choice> {
-    let first = inherit.map(|label| Choice {
-        value: String::new(),
-        label,
-        selected: current.is_none(),
-    });
-    first
-        .into_iter()
-        .chain(
-            Zone::names()
-                .into_iter()
-                .filter_map(Zone::parse)
-                .map(|z| Choice {
-                    value: z.name().to_owned(),
-                    label: zone_label(z),
-                    selected: Some(z) == current,
-                }),
-        )
-        .collect()
-}
-
-/// A zone from a form or body: `Ok(None)` when empty, a localized field error when unknown.
-pub fn parse_zone(l: Locale, text: &str) -> Result<Option<Zone>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    Zone::parse(text)
-        .map(Some)
-        .ok_or_else(|| l.t_args("field-zone-unknown", &[("zone", text)]))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ZoneForm {
-    pub time_zone: String,
 }
 
 fn render(

@@ -56,7 +56,7 @@ pub async fn submit(
         (f.password.chars().count() < passwords::MIN_LENGTH || f.password.len() > 1024)
             .then(|| l.t("field-password-short")),
     ];
-    let zone = crate::zones::parse_zone(l, &f.time_zone);
+    let zone = crate::shared::params::parse_zone(l, &f.time_zone);
     if errors.iter().any(Option::is_some) || zone.is_err() {
         let msg = l.t("error-invalid_input");
         return render(
@@ -129,7 +129,7 @@ fn render(
             ],
             error,
         },
-        zones: crate::zones::zone_choices(
+        zones: crate::shared::present::zone_choices(
             Some(keel_domain::time::Zone::parse(&f.time_zone).unwrap_or_default()),
             None,
         ),

@@ -8,6 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use keel_db::rollups::Scope;
 use keel_domain::metrics::Unit;
 use keel_domain::periods::{Period, PeriodError};
+use keel_domain::time::Zone;
 use keel_i18n::Locale;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
@@ -215,6 +216,23 @@ pub fn parse_value(unit: Unit, text: &str) -> Option<i64> {
         .checked_mul(scale)?
         .checked_add(frac_value)?;
     (v <= MAX_VALUE).then_some(if negative { -v } else { v })
+}
+
+/// A zone from a form or body: `Ok(None)` when empty, a localized field error when unknown.
+pub fn parse_zone(l: Locale, text: &str) -> Result<Option<Zone>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    Zone::parse(text)
+        .map(Some)
+        .ok_or_else(|| l.t_args("field-zone-unknown", &[("zone", text)]))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ZoneForm {
+    pub time_zone: String,
 }
 
 #[cfg(test)]

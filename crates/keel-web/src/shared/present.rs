@@ -8,7 +8,8 @@ use keel_db::metrics::STALLED_DAYS;
 use keel_db::people::PeopleQuery;
 use keel_db::rollups::Scope;
 use keel_domain::metrics::{Metric, Unit};
-use keel_i18n::Locale;
+use keel_domain::time::{Zone, now};
+use keel_i18n::{Locale, offset_label};
 use keel_views::Choice;
 use uuid::Uuid;
 
@@ -154,4 +155,32 @@ pub async fn scope_choices(
         }
     }
     Ok(Choice::pick(items, &super::params::scope_text(current)))
+}
+
+/// A zone as a person picks it: `Asia/Shanghai (UTC+8)`, with its offset now.
+pub fn zone_label(zone: Zone) -> String {
+    format!("{} ({})", zone.name(), offset_label(zone.offset_at(now())))
+}
+
+/// The options of a zone select, `current` selected; with `inherit`, a first option (the
+/// empty value) that stands for "the organisation's".
+pub fn zone_choices(current: Option<Zone>, inherit: Option<String>) -> Vec<Choice> {
+    let first = inherit.map(|label| Choice {
+        value: String::new(),
+        label,
+        selected: current.is_none(),
+    });
+    first
+        .into_iter()
+        .chain(
+            Zone::names()
+                .into_iter()
+                .filter_map(Zone::parse)
+                .map(|z| Choice {
+                    value: z.name().to_owned(),
+                    label: zone_label(z),
+                    selected: Some(z) == current,
+                }),
+        )
+        .collect()
 }
