@@ -296,14 +296,48 @@ fn drill(teams: &[keel_db::teams::Team], person: uuid::Uuid) -> String {
 }
 
 /// Every panel: a chart, its numbers as a table, the same numbers for CSV.
-fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -> Vec<Panel> {
-    let q = |scope: String| {
-        let rest = a.query.split_once('&').map(|x| x.1).unwrap_or("");
-        format!("/dashboard?scope={scope}&{rest}")
-    };
-    let mut out = Vec::new();
+/// What every panel is made from: the viewer's language, the numbers, the query (for drill-down
+/// links) and the teams.
+struct PanelCtx<'a> {
+    l: Locale,
+    d: &'a Dashboard,
+    a: &'a Asked,
+    teams: &'a [keel_db::teams::Team],
+}
 
-    // Target attainment by person.
+impl PanelCtx<'_> {
+    /// This dashboard's address for another scope, keeping the period and comparison.
+    fn drill(&self, scope: String) -> String {
+        let rest = self.a.query.split_once('&').map(|x| x.1).unwrap_or("");
+        format!("/dashboard?scope={scope}&{rest}")
+    }
+}
+
+/// Every panel of the page, in order; each is one function below.
+fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -> Vec<Panel> {
+    let c = PanelCtx { l, d, a, teams };
+    let mut out = Vec::new();
+    for panel in [
+        attainment,
+        forecast,
+        pipeline,
+        won_by_month,
+        trends,
+        heatmap,
+        coverage,
+        satisfaction,
+        checkins,
+        goals,
+    ] {
+        panel(&c, &mut out);
+    }
+    out
+}
+
+/// Target attainment by person.
+fn attainment(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let (l, d, teams) = (c.l, c.d, c.teams);
+    let q = |scope: String| c.drill(scope);
     let title = l.t("dash-attainment");
     let rows: Vec<(String, i64, Option<i64>, String)> = d
         .attainment
@@ -352,8 +386,11 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
         wide: false,
         title,
     });
+}
 
-    // Forecast summary.
+/// Forecast summary.
+fn forecast(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let (l, d) = (c.l, c.d);
     if let Some(f) = &d.forecast {
         let title = l.t("dash-forecast");
         let items = [
@@ -400,8 +437,11 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
             title,
         });
     }
+}
 
-    // Pipeline by stage.
+/// Pipeline by stage.
+fn pipeline(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let (l, d) = (c.l, c.d);
     let title = l.t("dash-pipeline");
     let stage = |s: &keel_db::dashboard::StageRow| {
         if l == Locale::En {
@@ -447,8 +487,11 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
         wide: false,
         title,
     });
+}
 
-    // Won revenue by month, this year against last.
+/// Won revenue by month, this year against last.
+fn won_by_month(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let (l, d) = (c.l, c.d);
     let title = l.t("dash-won-by-month");
     let labels: Vec<String> = d.won_by_month.iter().map(|m| m.month.to_string()).collect();
     let this: Vec<i64> = d.won_by_month.iter().map(|m| m.this_year).collect();
@@ -474,50 +517,63 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
         wide: false,
         title,
     });
+}
 
-    // Trends over twelve months.
-    let trend = |key: &'static str,
-                 metric: Metric,
-                 points: &[keel_db::dashboard::TrendPoint],
-                 y_max: i64| {
-        let title = l.t(&format!("dash-{}", key.replace('_', "-")));
-        let chart: Vec<Point> = points
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                Some(Point {
-                    x: i as i64,
-                    label: p.label.clone(),
-                    value: p.value?,
-                    shown: format_value(l, metric.unit(), p.value, &d.currency),
-                })
+/// A twelve-month line of one metric, with its table.
+fn trend(
+    c: &PanelCtx,
+    key: &'static str,
+    metric: Metric,
+    points: &[keel_db::dashboard::TrendPoint],
+    y_max: i64,
+) -> Panel {
+    let (l, d) = (c.l, c.d);
+    let title = l.t(&format!("dash-{}", key.replace('_', "-")));
+    let chart: Vec<Point> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            Some(Point {
+                x: i as i64,
+                label: p.label.clone(),
+                value: p.value?,
+                shown: format_value(l, metric.unit(), p.value, &d.currency),
             })
-            .collect();
-        Panel {
-            key,
-            chart: line(&title, &chart, y_max),
-            head: vec![l.t("dash-month"), metric_name(l, metric)],
-            rows: points
-                .iter()
-                .map(|p| {
-                    vec![
-                        cell(p.label.clone(), &p.label),
-                        cell(
-                            format_value(l, metric.unit(), p.value, &d.currency),
-                            opt(p.value),
-                        ),
-                    ]
-                })
-                .collect(),
-            empty: chart.is_empty().then(|| l.t("dash-empty")),
-            wide: false,
-            title,
-        }
-    };
-    out.push(trend("win_rate", Metric::WinRate, &d.win_rate, 1000));
-    out.push(trend("cycle", Metric::AvgCycleDays, &d.cycle, 0));
+        })
+        .collect();
+    Panel {
+        key,
+        chart: line(&title, &chart, y_max),
+        head: vec![l.t("dash-month"), metric_name(l, metric)],
+        rows: points
+            .iter()
+            .map(|p| {
+                vec![
+                    cell(p.label.clone(), &p.label),
+                    cell(
+                        format_value(l, metric.unit(), p.value, &d.currency),
+                        opt(p.value),
+                    ),
+                ]
+            })
+            .collect(),
+        empty: chart.is_empty().then(|| l.t("dash-empty")),
+        wide: false,
+        title,
+    }
+}
 
-    // Activity heatmap.
+/// Trends over twelve months.
+fn trends(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let d = c.d;
+    out.push(trend(c, "win_rate", Metric::WinRate, &d.win_rate, 1000));
+    out.push(trend(c, "cycle", Metric::AvgCycleDays, &d.cycle, 0));
+}
+
+/// Activity heatmap.
+fn heatmap(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let (l, d) = (c.l, c.d);
+    let q = |scope: String| c.drill(scope);
     let title = l.t("dash-activity");
     let weeks: Vec<String> = d
         .weeks
@@ -564,8 +620,11 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
         wide: true,
         title,
     });
+}
 
-    // Key-account visit coverage.
+/// Key-account visit coverage.
+fn coverage(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let (l, d) = (c.l, c.d);
     let title = l.t("dash-coverage");
     let c = &d.coverage;
     let pct = keel_domain::metrics::ratio(c.visited, c.key_accounts, 1000);
@@ -615,9 +674,12 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
         wide: false,
         title,
     });
+}
 
-    // Satisfaction: CSAT trend, NPS beside it, and the lowest accounts.
-    let mut p = trend("csat", Metric::CsatAverage, &d.csat, 500);
+/// Satisfaction: CSAT trend, NPS beside it, and the lowest accounts.
+fn satisfaction(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let (l, d) = (c.l, c.d);
+    let mut p = trend(c, "csat", Metric::CsatAverage, &d.csat, 500);
     p.head.push(metric_name(l, Metric::Nps));
     for (row, nps) in p.rows.iter_mut().zip(&d.nps) {
         row.push(cell(
@@ -646,14 +708,17 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
         ]);
     }
     out.push(p);
+}
 
-    // Check-in completion, and mood (the viewer is up everyone's reporting chain here).
+/// Check-in completion, and mood (the viewer is up everyone's reporting chain here).
+fn checkins(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let (l, d) = (c.l, c.d);
     let title = l.t("dash-checkins");
     let points: Vec<Point> = d
         .checkins
         .iter()
         .enumerate()
-        .filter(|(_, w)| w.week <= a.today)
+        .filter(|(_, w)| w.week <= c.a.today)
         .filter_map(|(i, w)| {
             let pct = keel_domain::metrics::ratio(w.submitted, w.expected, 1000)?;
             Some(Point {
@@ -693,8 +758,11 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
         wide: false,
         title,
     });
+}
 
-    // Goals by status.
+/// Goals by status.
+fn goals(c: &PanelCtx, out: &mut Vec<Panel>) {
+    let (l, d) = (c.l, c.d);
     let title = l.t("dash-goals");
     let statuses = ["on_track", "at_risk", "off_track", "done", "none"];
     let counts: Vec<Bar> = statuses
@@ -726,7 +794,6 @@ fn panels(l: Locale, d: &Dashboard, a: &Asked, teams: &[keel_db::teams::Team]) -
         wide: false,
         title,
     });
-    out
 }
 
 /// A turn to compute a dashboard from scratch. Each one queries its panels side by side, so
