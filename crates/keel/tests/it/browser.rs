@@ -794,5 +794,33 @@ async fn a_rep_sees_times_in_the_zone_they_choose() {
     wait_for_heading(&b, "设置").await;
     b.goto(&s.url("/activities")).await.unwrap();
     wait_for_text(&b, "td.nowrap", "2026年3月4日 20:30 UTC-5").await;
+    // The settings page with the zone select and the activities list, as a person sees them.
+    for (w, h) in [(1440, 900), (390, 844)] {
+        b.set_window_size(w, h).await.unwrap();
+        for (lang, heading, time) in [
+            ("zh-CN", "设置", "2026年3月4日 20:30 UTC-5"),
+            ("en", "Settings", "20:30 UTC-5"),
+        ] {
+            b.goto(&s.url("/settings")).await.unwrap();
+            click(
+                &b,
+                Locator::Css(&format!("form.lang button[value='{lang}']")),
+            )
+            .await;
+            wait_for_heading(&b, heading).await;
+            assert!(
+                !scrolls_sideways(&b).await,
+                "/settings scrolls sideways at {w}px ({lang})"
+            );
+            screenshot(&b, &format!("zone-settings-{lang}-{w}x{h}")).await;
+            b.goto(&s.url("/activities")).await.unwrap();
+            wait_for_text(&b, "td.nowrap", time).await;
+            assert!(
+                !scrolls_sideways(&b).await,
+                "/activities scrolls sideways at {w}px ({lang})"
+            );
+            screenshot(&b, &format!("zone-activities-{lang}-{w}x{h}")).await;
+        }
+    }
     b.close().await.unwrap();
 }
